@@ -1,0 +1,21 @@
+"""The one kind of error ganlib raises on purpose.
+
+When something goes wrong that *you* can fix (the data is missing, a checkpoint belongs
+to another model, a parameter is out of range), ganlib raises a `GanlibError` whose
+message says what happened and what to do next. Anything else is a bug.
+
+In a notebook, `ganlib.notebook.setup()` shows these errors as their message alone,
+without the long stack trace that would hide it.
+"""
+
+
+class GanlibError(Exception):
+    """A problem with a clear fix, explained in the message."""
+
+
+class DataError(GanlibError):
+    """The training data is missing, corrupt or in the wrong layout."""
+
+
+class CheckpointError(GanlibError):
+    """A checkpoint could not be written or does not fit the model it is loaded into."""
