@@ -1,0 +1,98 @@
+"""Training throughput: the seed's own loop against ganlib's fit loop, same model, same batch.
+
+Run it by hand, alone on the machine (two programs that both use every core slow each
+other down many times over):
+
+    .venv/bin/python benchmarks/throughput.py            # 5 rounds of 300 steps each
+
+Each round times the seed's loop, then ganlib, on the real MNIST training set at batch 64
+(the two alternate, A B A B ..., so a slow phase of the machine hits both). It prints
+images per second for each, their ratio, and the share of the CPU's float32 matrix-product
+peak that ganlib's loop reaches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+import ganlib
+from benchmarks.seed_loop import SeedTrainer
+from ganlib.data import data_root
+
+# Multiply-adds per image of one ganlib step (see the note in `flops_per_image`).
+G_MACS = 100 * 256 + 256 * 512 + 512 * 1024 + 1024 * 784
+D_MACS = 784 * 512 + 512 * 256 + 256 * 1
+
+
+def flops_per_image() -> int:
+    """Floating-point operations per image in one ganlib training step (2 per multiply-add).
+
+    G forward 1×G; G backward 2×G (weight and input gradients); D on the real and the fake
+    batch, forward and backward: 2×(1×D + 2×D); the G step's D pass: forward 1×D and the
+    input gradients 1×D (D's weights are frozen). The first layers' input gradients are
+    not needed and not computed; the small difference is ignored here.
+    """
+    return 2 * (3 * G_MACS + 8 * D_MACS)
+
+
+def peak_matmul_flops(size: int = 2048, repeats: int = 10) -> float:
+    """The CPU's float32 matrix-product speed on a large, efficient product (FLOP/s)."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b
+    started = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    return 2 * size**3 * repeats / (time.perf_counter() - started)
+
+
+def time_seed(trainer: SeedTrainer, steps: int) -> float:
+    started = time.perf_counter()
+    for _ in range(steps):
+        trainer.step()
+    return steps * 64 / (time.perf_counter() - started)
+
+
+def time_ganlib(gan: ganlib.GAN, batches: ganlib.ShuffledBatches, steps: int) -> float:
+    started = time.perf_counter()
+    ganlib.fit(gan, batches, max_steps=gan.step + steps, progress=False)
+    return steps * 64 / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=300, help="training steps per round and loop")
+    args = parser.parse_args()
+
+    threads = ganlib.configure_threads()
+    root = data_root()
+    seed = SeedTrainer(root)
+    images, _ = ganlib.load_mnist(root)
+    ganlib.seed_everything(0)
+    gan = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator())
+    batches = ganlib.ShuffledBatches(images, batch_size=64)
+    time_seed(seed, 30)  # warm-up: first calls allocate memory and pick kernels
+    time_ganlib(gan, batches, 30)
+
+    seed_rates, ganlib_rates = [], []
+    for round_ in range(1, args.rounds + 1):
+        seed_rates.append(time_seed(seed, args.steps))
+        ganlib_rates.append(time_ganlib(gan, batches, args.steps))
+        print(f"round {round_}: seed {seed_rates[-1]:7.0f} img/s   ganlib {ganlib_rates[-1]:7.0f} img/s")
+
+    ratios = [g / s for g, s in zip(ganlib_rates, seed_rates)]
+    peak = peak_matmul_flops()
+    achieved = statistics.median(ganlib_rates) * flops_per_image()
+    print(f"\ntorch {torch.__version__}, {threads} threads, batch 64, float32, {args.rounds} rounds of {args.steps} steps")
+    print(f"seed loop   median {statistics.median(seed_rates):7.0f} img/s  (min {min(seed_rates):.0f}, max {max(seed_rates):.0f})")
+    print(f"ganlib fit  median {statistics.median(ganlib_rates):7.0f} img/s  (min {min(ganlib_rates):.0f}, max {max(ganlib_rates):.0f})")
+    print(f"ratio       median {statistics.median(ratios):.2f}x  (min {min(ratios):.2f}, max {max(ratios):.2f})")
+    print(f"ganlib reaches {achieved / 1e9:.0f} GFLOP/s of a {peak / 1e9:.0f} GFLOP/s float32 matmul peak ({achieved / peak:.0%})")
+
+
+if __name__ == "__main__":
+    main()
