@@ -3,7 +3,7 @@
 One idea per module, each short enough to read in one sitting:
 
     data        MNIST found, checked and served in fast shuffled batches
-    toy         1-D and 2-D Gaussian mixtures for the first notebooks
+    toy         1-D and 2-D Gaussian mixtures, and the small GANs that play on them
     models      the MLP generator and discriminator
     losses      the discriminator's loss, the non-saturating and minimax generator losses
     train       the algorithm's steps as functions, and the `fit` loop built from them
@@ -11,7 +11,14 @@ One idea per module, each short enough to read in one sitting:
     viz         sample grids, training curves, the live dashboard
     device      GPU if present, else all CPU cores
 
-The most used names are importable from `ganlib` directly.
+    notebook    set-up, quick mode and parameter checks for the notebooks
+    exercises   the friendly checks of the notebooks' exercises
+    pretrained  generators trained in advance, shipped with ganlib
+    setup_check, playground, widgets: the interactive parts of notebooks 00-02
+
+The most used names are importable from `ganlib` directly. `viz`, `widgets`,
+`playground` and `setup_check` load matplotlib or ipywidgets, so they are imported only
+when asked for: `from ganlib import viz`.
 """
 
 from ganlib.checkpoint import Checkpointer, load_checkpoint, resume, save_checkpoint
@@ -33,5 +40,7 @@ from ganlib.train import (
     seed_everything,
     train_step,
 )
+
+from ganlib import exercises, notebook, pretrained, toy  # noqa: E402 (light modules, used as ganlib.x)
 
 __version__ = "0.1.0"

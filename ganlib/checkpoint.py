@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,29 @@ def resume(run_dir: str | os.PathLike, gan: GAN, batches: Any = None) -> bool:
         return False
     load_checkpoint(path, gan, batches)
     return True
+
+
+RUN_MODES = ("continue", "restart")
+
+
+def start_or_resume(run_dir: str | os.PathLike, gan: GAN, batches: Any = None, mode: str = "continue") -> str:
+    """Pick up the run in `run_dir`, or start it; return a sentence saying which happened.
+
+    * "continue": load the run's checkpoint if there is one (after a kernel restart, say),
+      so training goes on where it stopped; otherwise start at step 0.
+    * "restart": start at step 0. An earlier run in `run_dir` is not deleted: the folder
+      is renamed with the time appended, so what you trained before is still there.
+    """
+    if mode not in RUN_MODES:
+        raise ValueError(f"mode must be one of {RUN_MODES}, got {mode!r}.")
+    run_dir = Path(run_dir)
+    if mode == "restart" and run_dir.exists():
+        kept = run_dir.with_name(f"{run_dir.name}-before-{time.strftime('%Y%m%d-%H%M%S')}")
+        run_dir.rename(kept)
+        return f"Starting a new run in {run_dir.name}/; the previous one is kept in {kept.name}/."
+    if resume(run_dir, gan, batches):
+        return f"Continuing the run in {run_dir.name}/ from step {gan.step:,} (its last checkpoint)."
+    return f"Starting a new run in {run_dir.name}/."
 
 
 class Checkpointer(Callback):

@@ -61,7 +61,16 @@ def data_root(root: str | os.PathLike | None = None) -> Path:
     """
     if root is None:
         root = os.environ.get("GANLIB_DATA") or REPO_ROOT / "data"
-    return Path(root).expanduser().resolve()
+    return Path(os.path.abspath(Path(root).expanduser()))
+
+
+def display_path(path: Path) -> str:
+    """`path` as a reader should see it: inside the workbook relative to its top folder,
+    in the home folder as `~/...`, else in full."""
+    for base, prefix in ((REPO_ROOT, ""), (Path.home(), "~/")):
+        if path.is_relative_to(base):
+            return prefix + str(path.relative_to(base))
+    return str(path)
 
 
 def mnist_folder(root: str | os.PathLike | None = None) -> Path:

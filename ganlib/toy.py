@@ -17,6 +17,10 @@ from dataclasses import dataclass
 
 import torch
 
+from ganlib.losses import GeneratorLoss, discriminator_loss
+from ganlib.models import MLPDiscriminator, MLPGenerator
+from ganlib.train import GAN, generate, make_gan, sample_noise, seed_everything, train_step
+
 
 @dataclass(frozen=True)
 class GaussianMixture:
@@ -92,3 +96,158 @@ class ToyBatches:
 
     def load_state_dict(self, state: dict) -> None:
         self._rng.set_state(state["rng"])
+
+
+def modes_covered(samples: torch.Tensor, distribution: GaussianMixture, share: float = 0.02) -> int:
+    """How many of the mixture's bumps hold at least `share` of the samples.
+
+    A sample counts for a bump if it lies within 4 standard deviations of the bump's
+    centre. A generator that covers 8 of 8 bumps is healthy; one that covers 1 or 2
+    while the data has 8 shows mode collapse.
+    """
+    distances = torch.cdist(samples.float(), distribution.means)
+    nearest, which = distances.min(dim=1)
+    counts = torch.bincount(which[nearest < 4 * distribution.std], minlength=len(distribution.means))
+    return int((counts >= share * len(samples)).sum())
+
+
+def optimal_discriminator(x: torch.Tensor, real: GaussianMixture, fake: GaussianMixture) -> torch.Tensor:
+    """D*(x) = p_data(x) / (p_data(x) + p_g(x)): the best any discriminator can do.
+
+    Where only real data can appear, D* = 1; where only fakes appear, D* = 0; where both
+    are equally likely, D* = 1/2. When p_g equals p_data, D* is 1/2 everywhere.
+    """
+    p_data, p_g = real.density(x), fake.density(x)
+    return p_data / (p_data + p_g)
+
+
+def make_toy_gan(
+    dim: int,
+    *,
+    latent_dim: int = 4,
+    hidden: tuple[int, ...] = (32, 32),
+    lr: float = 1e-3,
+    d_lr: float | None = None,
+    g_loss: GeneratorLoss = "non-saturating",
+    seed: int = 0,
+) -> GAN:
+    """A small GAN for `dim`-dimensional toy data: two MLPs of `hidden` sizes, no Tanh.
+
+    Toy networks learn faster than the MNIST ones, so the default learning rate is 1e-3.
+    The networks run on the CPU: they are too small to gain anything from a GPU.
+    """
+    seed_everything(seed)
+    generator = MLPGenerator(latent_dim=latent_dim, hidden=hidden, out_shape=(dim,), tanh=False)
+    discriminator = MLPDiscriminator(in_shape=(dim,), hidden=hidden)
+    return make_gan(generator, discriminator, lr=lr, d_lr=d_lr, betas=(0.5, 0.999), g_loss=g_loss, seed=seed, device="cpu")
+
+
+@dataclass
+class Snapshot:
+    """The 1-D game at one step: the generator's samples and D(x) along the line."""
+
+    step: int
+    fake: torch.Tensor  # (n,) samples of G
+    d_curve: torch.Tensor  # (len(grid),) probabilities D(x)
+
+
+def snapshot_1d(gan: GAN, grid: torch.Tensor, n: int = 4000) -> Snapshot:
+    """Look at the 1-D game now: `n` samples of G, and D's verdict at every point of `grid`."""
+    fake = generate(gan.generator, sample_noise(gan, n)).flatten()
+    with torch.no_grad():
+        d_curve = torch.sigmoid(gan.discriminator(grid.unsqueeze(1)))
+    return Snapshot(gan.step, fake, d_curve)
+
+
+def play_1d_game(
+    steps: int = 2000, every: int = 50, seed: int = 1, batch_size: int = 256, **options
+) -> tuple[GAN, list[Snapshot], torch.Tensor]:
+    """Train a small GAN on `mixture_1d()`, taking a snapshot every `every` steps.
+
+    Returns the trained GAN, the snapshots (the first one before any training), and the
+    grid of x values on which D(x) was recorded. `options` go to `make_toy_gan`.
+    """
+    data = mixture_1d()
+    gan = make_toy_gan(1, seed=seed, **options)
+    batches = ToyBatches(data, batch_size, seed=seed)
+    grid_x = torch.linspace(-4.5, 4.5, 301)
+    snapshots = [snapshot_1d(gan, grid_x)]
+    while gan.step < steps:
+        train_step(gan, next(batches))
+        if gan.step % every == 0 or gan.step == steps:
+            snapshots.append(snapshot_1d(gan, grid_x))
+    return gan, snapshots, grid_x
+
+
+def train_discriminator(
+    discriminator: torch.nn.Module,
+    real: GaussianMixture,
+    fake: GaussianMixture,
+    steps: int = 2000,
+    batch_size: int = 512,
+    lr: float = 1e-3,
+    seed: int = 0,
+) -> list[float]:
+    """Train D alone to tell samples of `real` from samples of `fake`; return its losses.
+
+    With the fake distribution held fixed, this is the inner half of the GAN game played
+    to the end: the trained D should approach `optimal_discriminator(x, real, fake)`.
+    """
+    rng = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999))
+    losses = []
+    for _ in range(steps):
+        loss = discriminator_loss(
+            discriminator(real.sample(batch_size, rng)), discriminator(fake.sample(batch_size, rng))
+        )
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def gaussian(mean: float, std: float) -> GaussianMixture:
+    """A single 1-D Gaussian bump, for example as a stand-in generator whose density we know."""
+    return GaussianMixture(torch.tensor([[float(mean)]]), float(std), torch.tensor([1.0]))
+
+
+@dataclass
+class OptimalCheck:
+    """A discriminator trained alone, next to the theory's D*, on a grid of x values."""
+
+    grid: torch.Tensor
+    learned: torch.Tensor  # the trained D(x)
+    optimal: torch.Tensor  # D*(x) = p_data / (p_data + p_g)
+    p_data: torch.Tensor
+    p_g: torch.Tensor
+    losses: list[float]
+
+    @property
+    def where_data_is(self) -> torch.Tensor:
+        """The x values where real or fake samples actually occur (density above 0.05)."""
+        return (self.p_data + self.p_g) > 0.05
+
+    @property
+    def max_error(self) -> float:
+        """The largest |D(x) - D*(x)| where there is data to learn from."""
+        return (self.learned - self.optimal)[self.where_data_is].abs().max().item()
+
+
+def check_optimal_discriminator(
+    real: GaussianMixture, fake: GaussianMixture, steps: int = 3000, seed: int = 0
+) -> OptimalCheck:
+    """Train a fresh 1-D discriminator on `real` against `fake`; compare it with D*.
+
+    Far from all data D is never told anything, so only the region where samples occur
+    counts in `max_error`.
+    """
+    seed_everything(seed)
+    discriminator = MLPDiscriminator(in_shape=(1,), hidden=(64, 64))
+    losses = train_discriminator(discriminator, real, fake, steps=steps, batch_size=1024, seed=seed)
+    grid_x = torch.linspace(-3.5, 3.5, 281)
+    points = grid_x.unsqueeze(1)
+    with torch.no_grad():
+        learned = torch.sigmoid(discriminator(points))
+    return OptimalCheck(grid_x, learned, optimal_discriminator(points, real, fake),
+                        real.density(points), fake.density(points), losses)

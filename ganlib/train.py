@@ -217,6 +217,17 @@ def generator_step(gan: GAN, fake: torch.Tensor) -> dict[str, float]:
     return {"g_loss": loss.item()}
 
 
+def generator_gradient_norm(gan: GAN, kind: GeneratorLoss, n: int = 256) -> float:
+    """The size of the gradient that loss `kind` would give G's weights right now.
+
+    Nothing is updated: this measures how strongly one generator step would move G.
+    """
+    fake = gan.generator(sample_noise(gan, n))
+    loss = generator_loss(gan.discriminator(fake), kind)
+    gradients = torch.autograd.grad(loss, list(gan.generator.parameters()))
+    return torch.sqrt(sum(g.pow(2).sum() for g in gradients)).item()
+
+
 def train_step(gan: GAN, real: torch.Tensor) -> dict[str, float]:
     """Steps 3-5 for one batch of real data; records the step in `gan.history`."""
     started = time.perf_counter()
@@ -230,7 +241,11 @@ def train_step(gan: GAN, real: torch.Tensor) -> dict[str, float]:
 
 
 class Callback:
-    """Something `fit` calls after every step (`on_step`) and when it stops (`on_end`)."""
+    """Something `fit` calls as it starts (`on_start`), after every step (`on_step`) and
+    when it stops (`on_end`)."""
+
+    def on_start(self, gan: GAN) -> None:
+        """Called once before the first step of a `fit` call."""
 
     def on_step(self, gan: GAN) -> None:
         """Called after every training step."""
@@ -266,6 +281,8 @@ def fit(
     )
     gan.generator.train()
     gan.discriminator.train()
+    for callback in callbacks:
+        callback.on_start(gan)
     try:
         while gan.step < target and time.perf_counter() < deadline:
             stats = train_step(gan, next(batches).to(gan.device, non_blocking=True))

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import PIL.Image
 import torch
 from matplotlib.figure import Figure
 
@@ -65,10 +66,17 @@ def plot_history(history: History, smooth: int = 50) -> Figure:
 
 
 def figure_png(fig: Figure, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    """The figure as PNG bytes, with a palette of 256 colours.
+
+    A plot uses few colours, so a palette PNG looks the same as a full-colour one and is
+    two to four times smaller: notebooks stay light to download and to keep in git.
+    """
+    rendered = io.BytesIO()
+    fig.savefig(rendered, format="png", dpi=dpi)
+    palette = PIL.Image.open(rendered).convert("RGB").quantize(256, dither=PIL.Image.Dither.NONE)
+    compact = io.BytesIO()
+    palette.save(compact, format="png", optimize=True)
+    return compact.getvalue()
 
 
 def in_notebook() -> bool:
@@ -111,7 +119,7 @@ class Dashboard(Callback):
         _draw_d_outputs(fig.add_subplot(1, 3, 2), gan.history, self.smooth)
         samples = generate(gan.generator, self.fixed_noise)
         _draw_grid(fig.add_subplot(1, 3, 3), image_grid(samples), f"samples at step {gan.step:,}")
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.9, wspace=0.2)  # cheaper than tight_layout
         return fig
 
     def update(self, gan: GAN) -> None:
@@ -135,6 +143,187 @@ class Dashboard(Callback):
         self.update(gan)
 
 
+class SampleFilm(Callback):
+    """Keeps the samples of `fixed_noise` at the steps `at_steps`: how the fakes improve.
+
+    With `path`, the frames are also saved there (and read back when a resumed run
+    creates a new SampleFilm), so the film survives a kernel restart.
+    """
+
+    def __init__(self, fixed_noise: torch.Tensor, at_steps: list[int], path: str | os.PathLike | None = None) -> None:
+        self.fixed_noise = fixed_noise
+        self.at_steps = set(at_steps)
+        self.path = Path(path) if path is not None else None
+        self.frames: dict[int, torch.Tensor] = {}
+        if self.path is not None and self.path.exists():
+            self.frames = dict(torch.load(self.path, weights_only=True))
+
+    def capture(self, gan: GAN) -> None:
+        """Keep the current samples, as bytes (0-255), to keep the film small."""
+        images = generate(gan.generator, self.fixed_noise).float().cpu()
+        self.frames[gan.step] = ((images + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
+        if self.path is not None:
+            from ganlib.checkpoint import atomic_save
+
+            atomic_save(self.frames, self.path)
+
+    def on_start(self, gan: GAN) -> None:
+        if 0 in self.at_steps and gan.step == 0:
+            self.capture(gan)
+
+    def on_step(self, gan: GAN) -> None:
+        if gan.step in self.at_steps:
+            self.capture(gan)
+
+    def on_end(self, gan: GAN) -> None:
+        if gan.step not in self.frames:
+            self.capture(gan)
+
+    def figure(self, per_frame: int = 16) -> Figure:
+        """The frames side by side, `per_frame` samples each, labelled with their step."""
+        steps = sorted(self.frames)
+        fig = Figure(figsize=(1.9 * len(steps), 2.2))
+        for i, step in enumerate(steps):
+            images = self.frames[step][:per_frame].float() / 127.5 - 1
+            _draw_grid(fig.add_subplot(1, len(steps), i + 1), image_grid(images), f"step {step:,}")
+        fig.tight_layout()
+        return fig
+
+
+# --- the 1-D game of notebook 01 -----------------------------------------------------
+
+
+def draw_1d_game(ax, snapshot, data, grid: torch.Tensor, legend: bool = True) -> dict:
+    """One moment of the 1-D game: the data's density (grey), G's samples (orange
+    histogram), and the discriminator's D(x) (blue, on the same 0-1 scale).
+
+    Returns the artists that change from step to step, so a caller can redraw a later
+    snapshot by updating them (see `render_1d_frames`) instead of drawing from scratch.
+    """
+    x = grid.numpy()
+    ax.fill_between(x, data.density(grid.unsqueeze(1)).numpy(), color="0.6", alpha=0.5, label="real data p_data")
+    counts, edges = _density_histogram(snapshot.fake, x[0], x[-1])
+    artists = {
+        "fake": ax.stairs(counts, edges, fill=True, color="tab:orange", alpha=0.6, label="generator's samples p_g"),
+        "d": ax.plot(x, snapshot.d_curve.numpy(), color="tab:blue", linewidth=2, label="D(x)")[0],
+        "title": ax.set_title(f"step {snapshot.step:,}"),
+    }
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(0, 1.3)
+    ax.set_xlabel("x")
+    if legend:
+        ax.legend(loc="upper left", fontsize=7)
+    return artists
+
+
+def plot_1d_game(snapshots: list, data, grid: torch.Tensor, count: int = 4) -> Figure:
+    """`count` moments of the 1-D game side by side, evenly spread over the snapshots."""
+    picks = np.linspace(0, len(snapshots) - 1, count).round().astype(int)
+    fig = Figure(figsize=(3.2 * count, 2.8))
+    for i, pick in enumerate(picks):
+        draw_1d_game(fig.add_subplot(1, count, i + 1), snapshots[pick], data, grid, legend=i == 0)
+    fig.tight_layout()
+    return fig
+
+
+class Frames1D:
+    """Draws any snapshot of the 1-D game as a PNG, reusing one figure: `frames[i]`.
+
+    Only the histogram, the D(x) curve and the title change between snapshots, so those
+    artists are updated in place; a frame is drawn when first asked for, then kept.
+    """
+
+    def __init__(self, snapshots: list, data, grid: torch.Tensor) -> None:
+        self.snapshots = snapshots
+        self.x = grid.numpy()
+        self.fig = Figure(figsize=(6, 3))
+        self.artists = draw_1d_game(self.fig.add_subplot(), snapshots[0], data, grid)
+        self.fig.tight_layout()
+        self._cache: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self.snapshots)
+
+    def __getitem__(self, index: int) -> bytes:
+        if index not in self._cache:
+            snapshot = self.snapshots[index]
+            counts, edges = _density_histogram(snapshot.fake, self.x[0], self.x[-1])
+            self.artists["fake"].set_data(counts, edges)
+            self.artists["d"].set_ydata(snapshot.d_curve.numpy())
+            self.artists["title"].set_text(f"step {snapshot.step:,}")
+            self._cache[index] = figure_png(self.fig)
+        return self._cache[index]
+
+
+def _density_histogram(samples: torch.Tensor, low: float, high: float, bins: int = 120):
+    counts, edges = np.histogram(samples.numpy(), bins=bins, range=(low, high))
+    return counts / (len(samples) * (edges[1] - edges[0])), edges
+
+
+# --- the theory of notebook 02 --------------------------------------------------------
+
+
+def plot_generator_losses() -> Figure:
+    """The two generator losses against D(G(z)), and how steep each is.
+
+    Left: minimax log(1 - D) and non-saturating -log D. Right: the size of each loss's
+    gradient with respect to D's logit: minimax's vanishes where D(G(z)) -> 0, which is
+    exactly where an untrained generator starts.
+    """
+    d = np.linspace(1e-3, 1 - 1e-3, 500)
+    fig = Figure(figsize=(9, 3.2))
+    left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+    left.plot(d, np.log(1 - d), color="tab:red", label="minimax: log(1 − D(G(z)))")
+    left.plot(d, -np.log(d), color="tab:green", label="non-saturating: −log D(G(z))")
+    left.set_xlabel("D(G(z)): how real D finds the fake")
+    left.set_ylabel("generator's loss (lower is better for G)")
+    left.set_ylim(-5, 5)
+    left.legend(fontsize=8)
+    # d/dlogit of log(1 - sigmoid(l)) is -D; of -log sigmoid(l) it is -(1 - D).
+    right.plot(d, d, color="tab:red", label="minimax: |gradient| = D(G(z))")
+    right.plot(d, 1 - d, color="tab:green", label="non-saturating: |gradient| = 1 − D(G(z))")
+    right.axvspan(0, 0.1, color="0.85", label="where training starts")
+    right.set_xlabel("D(G(z))")
+    right.set_ylabel("|d loss / d logit|")
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_optimal_discriminator(grid: torch.Tensor, learned: torch.Tensor, optimal: torch.Tensor,
+                               p_data: torch.Tensor, p_g: torch.Tensor, title: str = "") -> Figure:
+    """A trained D(x) next to the theory's D*(x) = p_data / (p_data + p_g)."""
+    x = grid.numpy()
+    fig = Figure(figsize=(7, 3.2))
+    ax = fig.add_subplot()
+    ax.fill_between(x, p_data.numpy(), color="0.6", alpha=0.5, label="p_data")
+    ax.fill_between(x, p_g.numpy(), color="tab:orange", alpha=0.35, label="p_g")
+    ax.plot(x, optimal.numpy(), color="black", linestyle="--", linewidth=2, label="D* = p_data / (p_data + p_g)")
+    ax.plot(x, learned.numpy(), color="tab:blue", linewidth=2, label="trained D(x)")
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("x")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def compare_histories(histories: dict[str, History], smooth: int = 50) -> Figure:
+    """Several runs' curves in columns: losses on top, D's verdicts below."""
+    fig = Figure(figsize=(3.8 * len(histories), 5.6))
+    for i, (name, history) in enumerate(histories.items()):
+        top = fig.add_subplot(2, len(histories), i + 1)
+        _draw_losses(top, history, smooth)
+        top.set_title(f"{name}: losses")
+        bottom = fig.add_subplot(2, len(histories), len(histories) + i + 1)
+        _draw_d_outputs(bottom, history, smooth)
+        bottom.set_title(f"{name}: D's verdicts")
+    fig.tight_layout()
+    return fig
+
+
 # --- drawing helpers shared by the figures above -------------------------------------
 
 
@@ -146,12 +335,21 @@ def _smoothed(values: list[float], window: int) -> np.ndarray:
     return (cumulative[window:] - cumulative[:-window]) / window
 
 
-def _draw_curve(ax, steps: list[int], values: list[float], smooth: int, label: str, color: str) -> None:
+def _draw_curve(ax, steps: list[int], values: list[float], smooth: int, label: str, color: str,
+                max_points: int = 500) -> None:
+    """A faint per-step curve with its bold moving average on top.
+
+    Both are thinned to at most `max_points` points before drawing: a screen cannot show
+    ten thousand points on a small plot anyway, and drawing them all would make every
+    dashboard update slow.
+    """
     if not steps:
         return
-    ax.plot(steps, values, color=color, alpha=0.2, linewidth=0.8)
     trend = _smoothed(values, smooth)
-    ax.plot(steps[len(steps) - len(trend) :], trend, color=color, linewidth=1.8, label=label)
+    trend_steps = steps[len(steps) - len(trend):]
+    stride = max(1, len(steps) // max_points)
+    ax.plot(steps[::stride], values[::stride], color=color, alpha=0.2, linewidth=0.8)
+    ax.plot(trend_steps[::stride], trend[::stride], color=color, linewidth=1.8, label=label)
 
 
 def _draw_losses(ax, history: History, smooth: int) -> None:

@@ -1,0 +1,247 @@
+"""Friendly checks for the notebooks' exercises.
+
+Each `check_...` function looks at your answer and prints what is right, what is off and
+a hint for the next try. It never raises: a mistake in your code is reported as feedback,
+not as a stack trace. Exercise cells start with `...` (Python's "fill me in" value); a
+check run on `...` says that the exercise is still waiting for you.
+
+Functions are named after the notebook they belong to: `check_02_...` is in notebook 02.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from ganlib.checkpoint import LAST, read_checkpoint
+from ganlib.losses import discriminator_loss
+from ganlib.models import count_parameters
+from ganlib.toy import ToyBatches, make_toy_gan, mixture_1d, modes_covered, ring
+from ganlib.train import GAN, sample_noise, train_step
+
+RIGHT, NOT_YET, WAITING = "✅ Right!", "❌ Not yet.", "✏️ Waiting for your answer:"
+
+
+class Feedback:
+    """What a check found. Shows as plain text in any notebook viewer."""
+
+    def __init__(self, passed: bool, message: str, hint: str = "") -> None:
+        self.passed = passed
+        self.message = message
+        self.hint = hint
+
+    def __repr__(self) -> str:
+        text = f"{RIGHT if self.passed else NOT_YET} {self.message[:1].upper()}{self.message[1:]}"
+        return text + (f"\nHint: {self.hint}" if self.hint else "")
+
+
+class Waiting(Feedback):
+    """The answer is still the `...` placeholder."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(False, f"replace the ... with {what}, then run this cell again.")
+
+    def __repr__(self) -> str:
+        return f"{WAITING} {self.message[:1].upper()}{self.message[1:]}"
+
+
+def friendly(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
+    """Make `check` report an error in the participant's code as feedback, never raise."""
+
+    @functools.wraps(check)
+    def wrapper(*args: Any, **kwargs: Any) -> Feedback:
+        try:
+            return check(*args, **kwargs)
+        except Exception as error:  # the participant's code may fail in any way
+            return Feedback(False, f"your code raised {type(error).__name__}: {error}",
+                            "Read the message above, fix that line, and run both cells again.")
+
+    return wrapper
+
+
+def _close(value: Any, expected: float, rel: float) -> bool:
+    return isinstance(value, (int, float)) and math.isclose(float(value), expected, rel_tol=rel)
+
+
+# --- 00 setup check -------------------------------------------------------------------
+
+
+@friendly
+def check_00_steps_per_epoch(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting("the number of steps in one epoch")
+    if answer == 60_000 // 64:
+        return Feedback(True, "60,000 images / 64 per batch = 937 full batches; the 32 left over are dropped.")
+    if answer in (938, 937.5):
+        return Feedback(False, f"{answer} is close.", "ganlib drops the last incomplete batch: round down.")
+    return Feedback(False, f"{answer} is not it.", "An epoch is one pass over all 60,000 training images, 64 at a time.")
+
+
+@friendly
+def check_00_minutes(answer: Any, steps_per_second: float) -> Feedback:
+    if answer is ...:
+        return Waiting("your estimate in minutes")
+    expected = 3 * (60_000 // 64) / steps_per_second / 60
+    if _close(answer, expected, 0.1):
+        return Feedback(True, f"3 × 937 steps at {steps_per_second:.0f} steps/s ≈ {expected:.1f} minutes.")
+    return Feedback(False, f"{answer} minutes is off; the estimate is about {expected:.1f}.",
+                    "Minutes = epochs × steps per epoch ÷ steps per second ÷ 60.")
+
+
+# --- 01 what is a GAN -------------------------------------------------------------------
+
+
+@friendly
+def check_01_who_sees_real_data(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting('"generator" or "discriminator"')
+    if str(answer).strip().lower() in ("discriminator", "d", "the discriminator"):
+        return Feedback(True, "Only D ever sees real data. G learns about it solely through D's gradients.")
+    return Feedback(False, f"{answer!r} is not it.",
+                    "The generator's input is random noise. Which network is shown the training images?")
+
+
+@friendly
+def check_01_discriminator_loss(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting("the loss as a number")
+    expected = 0.5 * (-math.log(0.9) - math.log(1 - 0.2))
+    if _close(answer, expected, 0.01):
+        return Feedback(True, f"0.5 · (−ln 0.9 − ln 0.8) = {expected:.4f}. D is doing well, so its loss is small.")
+    if _close(answer, 2 * expected, 0.01):
+        return Feedback(False, "That is the sum of the two terms.", "The seed's loss averages them: multiply by 0.5.")
+    if _close(answer, 0.5 * (-math.log(0.9) - math.log(0.2)), 0.01):
+        return Feedback(False, "You used ln 0.2 for the fake.", "For a fake the target is 0, so the term is −ln(1 − D(G(z))).")
+    return Feedback(False, f"{answer} is not it.", "Real term: −ln D(x). Fake term: −ln(1 − D(G(z))). Average them.")
+
+
+@friendly
+def check_01_bumps(answer: Any, gan: GAN) -> Feedback:
+    if answer is ...:
+        return Waiting("how many of the three bumps your short game covers")
+    with torch.no_grad():
+        samples = gan.generator(sample_noise(gan, 4000))
+    covered = modes_covered(samples, mixture_1d(), share=0.05)
+    if answer == covered:
+        return Feedback(True, f"after {gan.step} steps the generator covers {covered} of 3 bumps. "
+                        "Compare with the full game above: more steps, more bumps.")
+    return Feedback(False, f"the samples say {covered} bump(s) hold at least 5% of them, not {answer}.",
+                    "Look at the orange histogram again: count the grey bumps with orange on them.")
+
+
+# --- 02 the algorithm -------------------------------------------------------------------
+
+
+@friendly
+def check_02_discriminator_loss(my_loss: Callable) -> Feedback:
+    if my_loss is ...:
+        return Waiting("your function")
+    rng = torch.Generator().manual_seed(0)
+    for _ in range(3):
+        real, fake = torch.randn(16, generator=rng) * 3, torch.randn(16, generator=rng) * 3
+        theirs, ours = my_loss(real, fake), discriminator_loss(real, fake)
+        if theirs is None:
+            return Waiting("the body of your function (it returns nothing yet)")
+        if not torch.is_tensor(theirs) or theirs.shape != ():
+            return Feedback(False, "your function should return one number (a 0-dimensional tensor).",
+                            "binary_cross_entropy_with_logits averages over the batch by default.")
+        if torch.isclose(theirs, 2 * ours, rtol=1e-4):
+            return Feedback(False, "your loss is twice ganlib's.", "Average the real and the fake terms (× 0.5).")
+        if torch.isclose(theirs, discriminator_loss(fake, real), rtol=1e-4):
+            return Feedback(False, "the labels are swapped.", "Real logits get target 1, fake logits target 0.")
+        if not torch.isclose(theirs, ours, rtol=1e-4):
+            return Feedback(False, f"got {theirs.item():.4f}, expected {ours.item():.4f}.",
+                            "Use F.binary_cross_entropy_with_logits(logits, targets) for each half.")
+    return Feedback(True, "your loss equals ganlib's discriminator_loss on random logits.")
+
+
+@friendly
+def check_02_train_step(my_train_step: Callable) -> Feedback:
+    if my_train_step is ...:
+        return Waiting("your function")
+    data = ring()
+    untrained = [p.detach().clone() for p in make_toy_gan(2, seed=3).generator.parameters()]
+    results = []
+    for step_function in (my_train_step, train_step):
+        gan = make_toy_gan(2, seed=3)
+        batches = ToyBatches(data, 64, seed=3)
+        for _ in range(3):
+            step_function(gan, next(batches))
+        results.append([p.detach().clone() for p in (*gan.generator.parameters(), *gan.discriminator.parameters())])
+    n_generator = len(list(make_toy_gan(2).generator.parameters()))
+    mine, reference = results
+    if all(torch.equal(a, b) for a, b in zip(mine, untrained)):
+        return Waiting("the body of your function (it does not train the GAN yet)")
+    g_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[:n_generator], reference[:n_generator]))
+    d_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[n_generator:], reference[n_generator:]))
+    if g_same and d_same:
+        return Feedback(True, "three of your steps leave both networks exactly where ganlib's train_step leaves them.")
+    if not d_same and not g_same:
+        return Feedback(False, "both networks end up different from ganlib's.",
+                        "Order matters: noise → fakes → discriminator_step(gan, real, fake) → generator_step(gan, fake).")
+    return Feedback(False, f"the {'generator' if not g_same else 'discriminator'} ends up different from ganlib's.",
+                    "Make the fakes once per step and pass the same fakes to both step functions.")
+
+
+@friendly
+def check_02_no_collapse(gan: GAN) -> Feedback:
+    if gan is ...:
+        return Waiting("your trained GAN")
+    covered = modes_covered(gan.generator(sample_noise(gan, 2000)).detach(), ring())
+    if covered == 8:
+        return Feedback(True, f"all 8 modes covered after {gan.step:,} steps. No collapse.")
+    return Feedback(False, f"{covered} of 8 modes covered after {gan.step:,} steps.",
+                    "Give D the same learning rate as G (d_lr=None), and train a few thousand steps.")
+
+
+# --- 03 MNIST ---------------------------------------------------------------------------
+
+
+@friendly
+def check_03_to_gan_range(to_gan_range: Callable) -> Feedback:
+    if to_gan_range is ...:
+        return Waiting("your function")
+    pixels = torch.tensor([[0, 51, 127, 255]], dtype=torch.uint8)
+    result = to_gan_range(pixels)
+    if result is None:
+        return Waiting("the body of your function (it returns nothing yet)")
+    expected = pixels.float() / 127.5 - 1
+    if not torch.is_tensor(result) or not result.is_floating_point():
+        return Feedback(False, "the result should be a float tensor.", "Convert first: pixels.float().")
+    if torch.allclose(result, expected, atol=1e-5):
+        return Feedback(True, "0 → −1, 255 → +1, in steps of 1/127.5: the range of the generator's Tanh.")
+    if torch.allclose(result, pixels.float() / 255, atol=1e-5):
+        return Feedback(False, "that maps to [0, 1].", "Stretch to [0, 2] and shift by −1.")
+    return Feedback(False, f"0 became {result.flatten()[0].item():.3f} and 255 became {result.flatten()[-1].item():.3f}.",
+                    "You want 0 → −1 and 255 → +1: x / 127.5 − 1.")
+
+
+@friendly
+def check_03_layer_parameters(answer: Any, generator: torch.nn.Module) -> Feedback:
+    if answer is ...:
+        return Waiting("the number of parameters of the 512 → 1024 layer")
+    layer = [m for m in generator.modules() if isinstance(m, torch.nn.Linear)][2]
+    expected = count_parameters(layer)
+    if answer == expected:
+        return Feedback(True, f"512 × 1024 weights + 1024 biases = {expected:,}; over a third of the generator's "
+                        f"{count_parameters(generator):,}.")
+    if answer == 512 * 1024:
+        return Feedback(False, "those are the weights only.", "Each of the 1024 outputs also has a bias.")
+    return Feedback(False, f"{answer} is not it.", "A Linear layer from n to m numbers has n × m weights and m biases.")
+
+
+@friendly
+def check_03_more_steps(gan: GAN, steps_before: int, run_dir) -> Feedback:
+    if gan.step < steps_before + 200:
+        return Feedback(False, f"the run went from step {steps_before:,} to {gan.step:,}, fewer than 200 more.",
+                        "fit's max_steps counts the whole run: pass max_steps=gan.step + 200.")
+    saved = read_checkpoint(Path(run_dir) / LAST)["step"]
+    if saved != gan.step:
+        return Feedback(False, f"the run is at step {gan.step:,} but its checkpoint holds step {saved:,}.",
+                        "Pass the Checkpointer in callbacks=[...] so the new steps are saved too.")
+    return Feedback(True, f"{gan.step - steps_before:,} more steps, and the checkpoint is at step {saved:,}.")
+

@@ -1,0 +1,155 @@
+"""The notebooks as tests: structure, and papermill runs with tiny parameters.
+
+(nbval, configured in pyproject.toml, separately re-runs every notebook in quick mode and
+compares the cells marked NBVAL_CHECK_OUTPUT with their committed outputs.)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+import torch
+
+from ganlib.checkpoint import LAST, read_checkpoint
+from ganlib.setup_check import NOTEBOOK_03
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NAMES = sorted(path.stem for path in NOTEBOOKS.glob("0*.ipynb"))
+
+TINY = {
+    "00_setup_check": {"SPEED_STEPS": 3},
+    "01_what_is_a_gan": {"STEPS": 60, "SNAPSHOT_EVERY": 20},
+    "02_the_algorithm": {"LOOP_STEPS": 10, "D_HEAD_START": 5, "DSTAR_STEPS": 100, "RING_STEPS": 80},
+    "03_mnist_gan": {"EPOCHS": 1, "MAX_MINUTES": 0.15, "DASHBOARD_EVERY": 40, "RUN_NAME": "papermill-test"},
+}
+
+
+def read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def text_of(notebook: nbformat.NotebookNode) -> str:
+    """Every text output of the notebook's code cells, joined."""
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def images_in(notebook: nbformat.NotebookNode) -> int:
+    return sum("image/png" in output.get("data", {}) for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+def test_every_lesson_notebook_is_tested():
+    assert set(NAMES) == set(TINY)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_has_the_workbook_structure(name):
+    notebook = read(name)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert notebook.cells[0].source.startswith(f"# {name[:2]} ·")
+    assert "**Learning goals**" in markdown and "**Where this fits:**" in markdown
+    assert re.search(r"\*\*Run time:\*\* about \d+ minutes? on a 2-core laptop", markdown)
+    parameter_cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameter_cells) == 1, "exactly one cell tagged 'parameters'"
+    assert "quick_mode()" in parameter_cells[0].source
+    checks = [c for c in notebook.cells if c.cell_type == "code" and "ganlib.exercises.check_" in c.source]
+    assert 2 <= len(checks) <= 3, "two or three exercises with checks"
+    assert markdown.count("<details>") == len(checks), "one hidden solution per exercise"
+    assert "What you should see" in markdown
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_holds_outputs_of_a_clean_run(name):
+    notebook = read(name)
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    assert all(c.get("execution_count") for c in code_cells), "every code cell was executed"
+    counts = [c.execution_count for c in code_cells]
+    assert counts == sorted(counts) and counts[0] == 1, "executed top to bottom on a fresh kernel"
+    assert not any(o.output_type == "error" for c in code_cells for o in c.outputs)
+    assert "papermill" in notebook.metadata, "made by `make workbook`"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stated_run_time_covers_the_measured_one(name):
+    notebook = read(name)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    stated = int(re.search(r"\*\*Run time:\*\* about (\d+) minute", markdown).group(1))
+    measured = notebook.metadata["papermill"]["duration"] / 60
+    assert measured <= stated + 0.5, f"stated about {stated} min, measured {measured:.1f} min"
+
+
+def test_setup_check_predicts_the_notebook_03_defaults():
+    source = next(c.source for c in read("03_mnist_gan").cells if "parameters" in c.metadata.get("tags", []))
+    for name, value in NOTEBOOK_03.items():
+        assert re.search(rf"^{name} = {value!r}\b", source, re.M), f"{name} in notebook 03 is not {value!r}"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Execute a notebook with papermill and its tiny parameters; return the result."""
+    monkeypatch.setenv("GANLIB_RUNS", str(tmp_path / "runs"))
+    monkeypatch.delenv("GANLIB_QUICK", raising=False)  # the tiny parameters alone set the size
+
+    def execute(name: str) -> nbformat.NotebookNode:
+        output = tmp_path / f"{name}.ipynb"
+        papermill.execute_notebook(
+            str(NOTEBOOKS / f"{name}.ipynb"), str(output), parameters=TINY[name],
+            cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
+        )
+        return nbformat.read(output, as_version=4)
+
+    return execute
+
+
+def test_00_setup_check_runs_and_reports(run):
+    text = text_of(run("00_setup_check"))
+    assert re.search(r"\[OK\]\s+Python", text) and re.search(r"\[OK\]\s+torch", text)
+    assert "training speed" in text and "[LOOK]  widgets" in text
+    assert "training steps per second" in text
+
+
+def test_01_plays_the_game_and_draws_it(run):
+    notebook = run("01_what_is_a_gan")
+    assert "played 60 steps, took 4 snapshots" in text_of(notebook)
+    assert images_in(notebook) >= 2
+
+
+def test_02_runs_every_part(run):
+    notebook = run("02_the_algorithm")
+    text = text_of(notebook)
+    assert "generator:     1,486,352 parameters" in text
+    assert "10 steps done" in text or "11 steps done" in text
+    gaps = [float(x) for x in re.findall(r"\|D\(x\) − D\*\(x\)\| where samples occur: ([\d.]+)", text)]
+    assert gaps and math.isfinite(gaps[0])
+    assert "bumps covered, collapsing:" in text
+    assert images_in(notebook) >= 8
+
+
+def test_03_trains_saves_and_resumes(run, tmp_path):
+    notebook = run("03_mnist_gan")
+    text = text_of(notebook)
+    run_dir = tmp_path / "runs" / "papermill-test"
+    for name in (LAST, "dashboard.png", "samples.png", "film.pt"):
+        assert (run_dir / name).is_file(), f"{name} missing from the run folder"
+    state = read_checkpoint(run_dir / LAST)
+    assert state["step"] > 0
+    assert all(math.isfinite(v) for v in state["history"]["d_loss"] + state["history"]["g_loss"])
+    assert f"after resume: {state['step']:,} steps" in text
+    assert "Starting a new run in papermill-test/" in text
+    film = torch.load(run_dir / "film.pt", weights_only=True)
+    assert 0 in film and film[0].shape == (64, 1, 28, 28)
+
+
+def test_03_rerun_continues_the_previous_run(run, tmp_path):
+    run("03_mnist_gan")
+    text = text_of(run("03_mnist_gan"))
+    assert "Continuing the run in papermill-test/ from step" in text
