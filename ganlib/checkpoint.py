@@ -92,13 +92,13 @@ def atomic_save(obj: Any, path: str | os.PathLike) -> Path:
     return path
 
 
-def read_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict:
-    """Load a checkpoint file safely (`weights_only=True`), turning every failure into a clear message."""
+def safe_load(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> Any:
+    """`torch.load(path, weights_only=True)`, with every failure turned into a clear message."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"There is no checkpoint at {path}.")
     try:
-        state = torch.load(path, map_location=map_location, weights_only=True)
+        return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # whatever a damaged or hostile file makes the reader raise
         if isinstance(error, pickle.UnpicklingError) and "global" in str(error).lower():
             raise CheckpointError(
@@ -111,6 +111,11 @@ def read_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
             f"PyTorch file ({type(error).__name__}). If a save was interrupted, the "
             "previous checkpoint in the same folder is still good."
         ) from None
+
+
+def read_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict:
+    """Load a ganlib training checkpoint safely (see `safe_load`) and check that it is one."""
+    state = safe_load(path, map_location)
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{path} is a PyTorch file but not a ganlib checkpoint.")
     return state

@@ -245,3 +245,48 @@ def check_03_more_steps(gan: GAN, steps_before: int, run_dir) -> Feedback:
                         "Pass the Checkpointer in callbacks=[...] so the new steps are saved too.")
     return Feedback(True, f"{gan.step - steps_before:,} more steps, and the checkpoint is at step {saved:,}.")
 
+
+
+# --- 05 evaluating GANs -------------------------------------------------------------------
+
+
+@friendly
+def check_05_frechet_1d(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting("the Fréchet distance as a number")
+    if _close(answer, 2.0, 0.01):
+        return Feedback(True, "(0 − 1)² + (1 − 2)² = 2: one unit from the means, one from the spreads.")
+    if _close(answer, 1.0, 0.01):
+        return Feedback(False, "that counts only one of the two differences.", "Add the squared gap of the means and of the standard deviations.")
+    if _close(answer, 4.0, 0.01):
+        return Feedback(False, "that looks like the variances (σ²) were used.", "In 1-D the formula uses the standard deviations: (σ1 − σ2)².")
+    return Feedback(False, f"{answer} is not it.", "Distance = (μ1 − μ2)² + (σ1 − σ2)² for two 1-D Gaussians.")
+
+
+@friendly
+def check_05_collapse_signal(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting('the name of a figure, such as "confidence"')
+    name = str(answer).strip().lower().replace(" ", "_")
+    if name in ("coverage", "recall", "entropy_bits", "entropy", "class_entropy"):
+        return Feedback(True, f"{answer} drops sharply for the collapsed generator, while confidence stays high.")
+    if name in ("confidence", "precision", "density"):
+        return Feedback(False, f"{answer} stays high for the collapsed generator: its few digits are well drawn.",
+                        "Look for a figure about *how many kinds* of digits appear, not how good each one is.")
+    return Feedback(False, f"{answer!r} is not one of the figures in the table.",
+                    "Choose from: entropy_bits, confidence, frechet, precision, recall, density, coverage.")
+
+
+@friendly
+def check_05_snapshot_frechet(answer: Any, step: int, reference) -> Feedback:
+    from ganlib import metrics
+    from ganlib.pretrained import load_snapshots
+
+    if answer is ...:
+        return Waiting(f"the Fréchet distance of the snapshot at step {step}")
+    snapshots = load_snapshots("mlp_mnist")
+    expected = metrics.frechet_distance(reference.features, metrics.look_at(snapshots[step]).features)
+    if _close(answer, expected, 0.02):
+        return Feedback(True, f"the snapshot at step {step:,} is at {expected:.1f}.")
+    return Feedback(False, f"got {answer}, but the snapshot at step {step:,} measures {expected:.1f}.",
+                    "metrics.frechet_distance(reference.features, metrics.look_at(snapshots[step]).features)")

@@ -51,7 +51,7 @@ def show_images(
     grid = image_grid(images, nrow)
     fig = Figure(figsize=(size, size * grid.shape[0] / grid.shape[1] + (0.3 if title else 0)))
     ax = fig.add_subplot()
-    _draw_grid(ax, grid, title)
+    draw_grid(ax, grid, title)
     fig.tight_layout()
     return fig
 
@@ -118,7 +118,7 @@ class Dashboard(Callback):
         _draw_losses(fig.add_subplot(1, 3, 1), gan.history, self.smooth)
         _draw_d_outputs(fig.add_subplot(1, 3, 2), gan.history, self.smooth)
         samples = generate(gan.generator, self.fixed_noise)
-        _draw_grid(fig.add_subplot(1, 3, 3), image_grid(samples), f"samples at step {gan.step:,}")
+        draw_grid(fig.add_subplot(1, 3, 3), image_grid(samples), f"samples at step {gan.step:,}")
         fig.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.9, wspace=0.2)  # cheaper than tight_layout
         return fig
 
@@ -181,13 +181,17 @@ class SampleFilm(Callback):
 
     def figure(self, per_frame: int = 16) -> Figure:
         """The frames side by side, `per_frame` samples each, labelled with their step."""
-        steps = sorted(self.frames)
-        fig = Figure(figsize=(1.9 * len(steps), 2.2))
-        for i, step in enumerate(steps):
-            images = self.frames[step][:per_frame].float() / 127.5 - 1
-            _draw_grid(fig.add_subplot(1, len(steps), i + 1), image_grid(images), f"step {step:,}")
-        fig.tight_layout()
-        return fig
+        return plot_film({step: images.float() / 127.5 - 1 for step, images in self.frames.items()}, per_frame)
+
+
+def plot_film(frames: dict[int, torch.Tensor], per_frame: int = 9) -> Figure:
+    """Samples at several training steps side by side: {step: images in [-1, 1]}."""
+    steps = sorted(frames)
+    fig = Figure(figsize=(1.9 * len(steps), 2.2))
+    for i, step in enumerate(steps):
+        draw_grid(fig.add_subplot(1, len(steps), i + 1), image_grid(frames[step][:per_frame]), f"step {step:,}")
+    fig.tight_layout()
+    return fig
 
 
 # --- the 1-D game of notebook 01 -----------------------------------------------------
@@ -371,7 +375,7 @@ def _draw_d_outputs(ax, history: History, smooth: int) -> None:
     ax.legend(loc="upper right", fontsize=8)
 
 
-def _draw_grid(ax, grid: np.ndarray, title: str | None) -> None:
+def draw_grid(ax, grid: np.ndarray, title: str | None) -> None:
     ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax.set_axis_off()
     if title:

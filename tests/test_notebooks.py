@@ -26,6 +26,7 @@ TINY = {
     "01_what_is_a_gan": {"STEPS": 60, "SNAPSHOT_EVERY": 20},
     "02_the_algorithm": {"LOOP_STEPS": 10, "D_HEAD_START": 5, "DSTAR_STEPS": 100, "RING_STEPS": 80},
     "03_mnist_gan": {"EPOCHS": 1, "MAX_MINUTES": 0.15, "DASHBOARD_EVERY": 40, "RUN_NAME": "papermill-test"},
+    "05_evaluating_gans": {"SAMPLES": 300},
 }
 
 
@@ -153,3 +154,14 @@ def test_03_rerun_continues_the_previous_run(run, tmp_path):
     run("03_mnist_gan")
     text = text_of(run("03_mnist_gan"))
     assert "Continuing the run in papermill-test/ from step" in text
+
+
+def test_05_scores_every_set_and_catches_the_copier(run):
+    notebook = run("05_evaluating_gans")
+    text = text_of(notebook)
+    assert re.search(r"classifier accuracy on the 10,000 MNIST test digits: 99\.\d\d%", text)
+    assert "Fréchet distance (lower is better)" in text
+    copies = int(re.search(r"copying +median distance [\d.]+, exact copies (\d+)", text).group(1))
+    made = int(re.search(r"pretrained G +median distance [\d.]+, exact copies (\d+)", text).group(1))
+    assert copies == 300 and made == 0
+    assert images_in(notebook) >= 10

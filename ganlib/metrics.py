@@ -1,0 +1,262 @@
+"""Judging a generator with numbers: a small MNIST classifier and what it measures.
+
+Looking at samples is the first judge, but eyes are slow and forgiving. The standard
+trick is to let a trained classifier look instead: its verdicts and its internal
+features describe thousands of samples in seconds.
+
+The classifier is the LeNet-style network of `ganlib.classifier`. From it:
+
+* **class histogram** (coverage of the ten digits) and its **entropy** in bits: log2(10)
+  = 3.32 bits when all ten digits are equally common, 0 when only one digit appears;
+* **confidence**: the mean probability of the top class, high when digits are legible;
+* **classifier score**: the inception-score formula, exp(E_x KL(p(y|x) || p(y))), with
+  this classifier: up to 10 for confident samples spread evenly over ten classes;
+* **Fréchet distance** between the Gaussians fitted to real and generated features in
+  the classifier's penultimate layer (the FID recipe, with this classifier instead of
+  Inception): 0 for identical statistics, larger is worse;
+* **precision and recall** (improved k-NN version, k = 3) and **density and coverage**
+  (k = 5) in the same feature space: precision asks "are the fakes realistic?", recall
+  "is every kind of real digit produced?";
+* the **nearest training images** of a sample, to ask "new, or a copy?".
+
+Numbers mean little without a yardstick, so `evaluate` also reports the same figures for
+real MNIST against real MNIST (training images against test images, same count): the
+best any generator can hope for.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+import torch
+from torch import nn
+from torchmetrics.image.fid import FrechetInceptionDistance
+
+from ganlib.classifier import MnistClassifier, load_classifier
+from ganlib.train import generate
+
+BATCH = 1000  # images per forward pass when scoring: fast, and light on memory
+
+
+@dataclass
+class Seen:
+    """What the classifier sees in a set of images: class probabilities and features."""
+
+    probabilities: torch.Tensor  # (N, 10)
+    features: torch.Tensor  # (N, 128)
+
+
+@torch.no_grad()
+def look_at(images: torch.Tensor) -> Seen:
+    """Run the classifier over `images` (N, 1, 28, 28) in [-1, 1], a batch at a time."""
+    check_images(images)
+    classifier = load_classifier()
+    probabilities, features = [], []
+    for batch in images.split(BATCH):
+        f = classifier.features(batch.float().cpu())
+        features.append(f)
+        probabilities.append(torch.softmax(classifier.head(f), dim=1))
+    return Seen(torch.cat(probabilities), torch.cat(features))
+
+
+def check_images(images: torch.Tensor) -> None:
+    """Raise a clear ValueError unless `images` is a batch of MNIST-shaped images in [-1, 1]."""
+    if not torch.is_tensor(images) or images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
+        shape = tuple(images.shape) if torch.is_tensor(images) else type(images).__name__
+        raise ValueError(f"Expected images of shape (N, 1, 28, 28), got {shape}.")
+    low, high = images.min().item(), images.max().item()
+    if low < -1.01 or high > 1.01:
+        raise ValueError(
+            f"Expected pixel values in [-1, 1], got {low:.2f} to {high:.2f}. Scale bytes 0-255 with x / 127.5 - 1."
+        )
+
+
+# --- the figures ------------------------------------------------------------------------
+
+
+def class_histogram(probabilities: torch.Tensor) -> torch.Tensor:
+    """How many samples the classifier assigns to each digit 0-9 (its top class)."""
+    return torch.bincount(probabilities.argmax(dim=1), minlength=10)
+
+
+def histogram_entropy(counts: torch.Tensor) -> float:
+    """Entropy in bits of the class histogram: 3.32 for ten equal classes, 0 for one."""
+    shares = counts.float() / counts.sum()
+    shares = shares[shares > 0]
+    return float(-(shares * shares.log2()).sum())
+
+
+def confidence(probabilities: torch.Tensor) -> float:
+    """Mean probability of the top class: how sure the classifier is, i.e. legibility."""
+    return probabilities.max(dim=1).values.mean().item()
+
+
+def classifier_score(probabilities: torch.Tensor) -> float:
+    """exp(mean KL(p(y|x) || p(y))): high when each sample is one clear digit and the
+    digits are spread over all classes. 1 at worst, 10 at best."""
+    marginal = probabilities.mean(dim=0, keepdim=True)
+    kl = (probabilities * (probabilities.clamp_min(1e-12).log() - marginal.clamp_min(1e-12).log())).sum(dim=1)
+    return math.exp(kl.mean().item())
+
+
+class _GivenFeatures(nn.Module):
+    """Hands torchmetrics features that are already computed (they are its 'images')."""
+
+    def __init__(self, num_features: int) -> None:
+        super().__init__()
+        self.num_features = num_features
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return features
+
+
+def frechet_distance(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
+    """||mu_r - mu_f||^2 + Tr(S_r + S_f - 2 (S_r S_f)^(1/2)), with torchmetrics' FID code.
+
+    Each set of features is summarised by its mean mu and covariance S, as if it were a
+    Gaussian; the distance between the two Gaussians is 0 only if both match.
+    """
+    fid = FrechetInceptionDistance(feature=_GivenFeatures(real_features.shape[1]))
+    fid.update(real_features, real=True)
+    fid.update(fake_features, real=False)
+    return max(0.0, fid.compute().item())  # tiny negative values are rounding noise
+
+
+def kth_neighbour_distance(points: torch.Tensor, k: int) -> torch.Tensor:
+    """For each point, the distance to its k-th nearest *other* point of the same set."""
+    radii = []
+    for chunk in points.split(BATCH):
+        distances = torch.cdist(chunk, points)
+        radii.append(distances.topk(k + 1, dim=1, largest=False).values[:, k])  # [0] is the point itself
+    return torch.cat(radii)
+
+
+def _inside_counts(queries: torch.Tensor, centres: torch.Tensor, radii: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """For each query, in how many balls (centre, radius) it lies; for each ball, whether
+    any query lies in it."""
+    per_query, ball_hit = [], torch.zeros(len(centres), dtype=torch.bool)
+    for chunk in queries.split(BATCH):
+        inside = torch.cdist(chunk, centres) <= radii
+        per_query.append(inside.sum(dim=1))
+        ball_hit |= inside.any(dim=0)
+    return torch.cat(per_query), ball_hit
+
+
+def precision_recall_density_coverage(
+    real_features: torch.Tensor, fake_features: torch.Tensor, k_pr: int = 3, k_dc: int = 5
+) -> dict[str, float]:
+    """The four k-nearest-neighbour figures, each in [0, 1] (density can exceed 1).
+
+    Around every real feature vector, a ball reaching to its k-th nearest real neighbour;
+    their union approximates the "manifold" of real digits (likewise for fakes).
+
+    * precision: share of fakes inside the real manifold (k = 3), Kynkäänniemi et al. 2019;
+    * recall:    share of reals inside the fake manifold (k = 3);
+    * density:   mean number of real balls (k = 5) a fake lies in, divided by k, Naeem et al. 2020;
+    * coverage:  share of real balls (k = 5) that contain at least one fake.
+    """
+    real_pr = kth_neighbour_distance(real_features, k_pr)
+    fake_pr = kth_neighbour_distance(fake_features, k_pr)
+    fakes_in_real, _ = _inside_counts(fake_features, real_features, real_pr)
+    reals_in_fake, _ = _inside_counts(real_features, fake_features, fake_pr)
+    real_dc = kth_neighbour_distance(real_features, k_dc)
+    balls_per_fake, real_ball_hit = _inside_counts(fake_features, real_features, real_dc)
+    return {
+        "precision": (fakes_in_real > 0).float().mean().item(),
+        "recall": (reals_in_fake > 0).float().mean().item(),
+        "density": balls_per_fake.float().mean().item() / k_dc,
+        "coverage": real_ball_hit.float().mean().item(),
+    }
+
+
+@dataclass
+class Scores:
+    """All figures for one set of samples, measured against MNIST test images."""
+
+    samples: int
+    entropy_bits: float
+    confidence: float
+    classifier_score: float
+    frechet: float
+    precision: float
+    recall: float
+    density: float
+    coverage: float
+    class_counts: list[int]
+
+    def row(self) -> dict[str, float]:
+        """The single-number figures, for a table."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("class_counts", "samples")}
+
+
+def score(images: torch.Tensor, reference: Seen) -> Scores:
+    """Every figure for `images`, against the real `reference` (usually `real_reference()`)."""
+    seen = look_at(images)
+    counts = class_histogram(seen.probabilities)
+    return Scores(
+        samples=len(images),
+        entropy_bits=histogram_entropy(counts),
+        confidence=confidence(seen.probabilities),
+        classifier_score=classifier_score(seen.probabilities),
+        frechet=frechet_distance(reference.features, seen.features),
+        **precision_recall_density_coverage(reference.features, seen.features),
+        class_counts=counts.tolist(),
+    )
+
+
+def real_reference(n: int = 10_000, root=None) -> Seen:
+    """What the classifier sees in the first `n` MNIST test images: the yardstick."""
+    from ganlib.data import load_mnist
+
+    images, _ = load_mnist(root, train=False)
+    return look_at(images[:n])
+
+
+def real_floor(n: int = 10_000, root=None, seed: int = 0) -> Scores:
+    """The figures of `n` real training images against `n` test images: the best a
+    generator can hope for with this many samples (a Fréchet distance is never 0 between
+    two finite samples, even of the same data)."""
+    from ganlib.data import load_mnist
+
+    images, _ = load_mnist(root, train=True)
+    pick = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:n]
+    return score(images[pick], real_reference(n, root))
+
+
+def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> torch.Tensor:
+    """`n` samples of `generator` from seeded noise, on the CPU."""
+    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    return torch.cat([generate(generator, chunk).cpu() for chunk in z.split(BATCH)])
+
+
+def only_digits(samples: torch.Tensor, digits: list[int]) -> torch.Tensor:
+    """The samples that the classifier reads as one of `digits`: a stand-in for a
+    generator that has collapsed onto those digits."""
+    top_class = look_at(samples).probabilities.argmax(dim=1)
+    return samples[torch.isin(top_class, torch.tensor(digits))]
+
+
+def nearest_training_images(
+    samples: torch.Tensor, training_images: torch.Tensor, k: int = 5, space: str = "pixel"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Indices (S, k) and distances (S, k) of each sample's k nearest training images.
+
+    `space="pixel"` compares raw pixels (a copy is at distance ~0); `space="feature"`
+    compares the classifier's features (a sample that is the same digit drawn the same
+    way is near, even if shifted by a pixel).
+    """
+    if space not in ("pixel", "feature"):
+        raise ValueError(f'space must be "pixel" or "feature", got {space!r}.')
+    check_images(samples)
+    if space == "pixel":
+        queries, pool = samples.flatten(1).float(), training_images.flatten(1).float()
+    else:
+        queries, pool = look_at(samples).features, look_at(training_images).features
+    # cdist's fast matrix-product form is off by ~0.01 near zero, where copies are: it
+    # picks a few candidates, then their distances are computed exactly.
+    candidates = torch.cdist(queries, pool).topk(min(k + 5, len(pool)), dim=1, largest=False).indices
+    exact = (queries.unsqueeze(1) - pool[candidates]).norm(dim=2)
+    order = exact.topk(k, dim=1, largest=False)
+    return candidates.gather(1, order.indices), order.values
