@@ -21,6 +21,7 @@ from torchvision import datasets, transforms
 class SeedGenerator(nn.Module):
     def __init__(self, latent_dim: int = 100) -> None:
         super().__init__()
+        self.latent_dim = latent_dim
         self.model = nn.Sequential(
             nn.Linear(latent_dim, 256), nn.LeakyReLU(0.2, inplace=True),
             nn.Linear(256, 512), nn.LeakyReLU(0.2, inplace=True),

@@ -24,7 +24,7 @@ when asked for: `from ganlib import viz`.
 from ganlib.checkpoint import Checkpointer, load_checkpoint, resume, save_checkpoint
 from ganlib.data import ShuffledBatches, data_root, ensure_mnist, load_mnist
 from ganlib.device import configure_threads, pick_device
-from ganlib.errors import CheckpointError, DataError, GanlibError
+from ganlib.errors import CheckpointError, DataError, GanlibError, InputError
 from ganlib.models import MLPDiscriminator, MLPGenerator, count_parameters
 from ganlib.train import (
     GAN,

@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganlib.errors import CheckpointError
+from ganlib.errors import CheckpointError, InputError
 from ganlib.train import GAN, Callback, History
 
 FORMAT = "ganlib-checkpoint-1"
@@ -192,7 +192,7 @@ def start_or_resume(run_dir: str | os.PathLike, gan: GAN, batches: Any = None, m
       is renamed with the time appended, so what you trained before is still there.
     """
     if mode not in RUN_MODES:
-        raise ValueError(f"mode must be one of {RUN_MODES}, got {mode!r}.")
+        raise InputError(f"mode must be one of {RUN_MODES}, got {mode!r}.")
     run_dir = Path(run_dir)
     if mode == "restart" and run_dir.exists():
         kept = run_dir.with_name(f"{run_dir.name}-before-{time.strftime('%Y%m%d-%H%M%S')}")

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import torch
 
-from ganlib.errors import DataError
+from ganlib.errors import DataError, InputError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """The top folder of the workbook (the one holding `ganlib/` and `notebooks/`)."""
@@ -115,6 +115,8 @@ def ensure_mnist(root: str | os.PathLike | None = None, download: bool = True) -
     `DataError` that says what is wrong and how to fix it.
     """
     folder = mnist_folder(root)
+    if _missing(folder):
+        _check_layout(folder)
     if _missing(folder) and download:
         _download_mnist(folder.parent.parent)
     if _missing(folder):
@@ -172,12 +174,12 @@ class ShuffledBatches:
         labels: torch.Tensor | None = None,
     ) -> None:
         if not 1 <= batch_size <= len(images):
-            raise ValueError(
+            raise InputError(
                 f"batch_size must be between 1 and the number of examples ({len(images)}), "
                 f"got {batch_size}."
             )
         if labels is not None and len(labels) != len(images):
-            raise ValueError(f"{len(labels)} labels were given for {len(images)} images.")
+            raise InputError(f"{len(labels)} labels were given for {len(images)} images.")
         self.images = images
         self.labels = labels
         self.batch_size = batch_size
@@ -271,6 +273,26 @@ def _first_unreachable_problem(mirrors: list[str]) -> str | None:
         return None
     hosts = ", ".join(host for host, _ in targets)
     return f"no connection could be made to {hosts} (offline, or behind a firewall)"
+
+
+def _check_layout(folder: Path) -> None:
+    """Raise a DataError that says what to move where, if the MNIST files are nearby but
+    not where torchvision looks (a common slip when copying them by hand)."""
+    root = folder.parent.parent
+    for place in (root, root / "MNIST", folder / "MNIST" / "raw", root / "raw"):
+        found = [name for name in MNIST_FILES if (place / name).is_file()]
+        if found and place != folder:
+            raise DataError(
+                f"Found {', '.join(found)} in {place}, but ganlib (through torchvision) looks for "
+                f"them in {folder}. Move the four files there (the folder layout is "
+                f"<data root>/MNIST/raw/), or point GANLIB_DATA at the folder that holds MNIST/raw/."
+            )
+    packed = [name for name in MNIST_FILES if (folder / f"{name}.gz").is_file()]
+    if packed:
+        raise DataError(
+            f"{folder} holds {', '.join(n + '.gz' for n in packed)} but not the unpacked files. "
+            f"Unpack them there (gunzip {folder}/*.gz), then run again."
+        )
 
 
 def _missing(folder: Path) -> list[str]:

@@ -19,3 +19,8 @@ class DataError(GanlibError):
 
 class CheckpointError(GanlibError):
     """A checkpoint could not be written or does not fit the model it is loaded into."""
+
+
+class InputError(GanlibError, ValueError):
+    """A function was given a value it cannot use: a tensor of the wrong shape or range,
+    an unknown option. (It is also a ValueError, the usual Python error for that.)"""

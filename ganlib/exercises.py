@@ -74,20 +74,20 @@ def _close(value: Any, expected: float, rel: float) -> bool:
 def check_00_steps_per_epoch(answer: Any) -> Feedback:
     if answer is ...:
         return Waiting("the number of steps in one epoch")
-    if answer == 60_000 // 64:
-        return Feedback(True, "60,000 images / 64 per batch = 937 full batches; the 32 left over are dropped.")
-    if answer in (938, 937.5):
+    if answer == 60_000 // 128:
+        return Feedback(True, "60,000 images / 128 per batch = 468 full batches; the 96 left over are dropped.")
+    if answer in (469, 468.75):
         return Feedback(False, f"{answer} is close.", "ganlib drops the last incomplete batch: round down.")
-    return Feedback(False, f"{answer} is not it.", "An epoch is one pass over all 60,000 training images, 64 at a time.")
+    return Feedback(False, f"{answer} is not it.", "An epoch is one pass over all 60,000 training images, 128 at a time.")
 
 
 @friendly
 def check_00_minutes(answer: Any, steps_per_second: float) -> Feedback:
     if answer is ...:
         return Waiting("your estimate in minutes")
-    expected = 3 * (60_000 // 64) / steps_per_second / 60
+    expected = 3 * (60_000 // 128) / steps_per_second / 60
     if _close(answer, expected, 0.1):
-        return Feedback(True, f"3 × 937 steps at {steps_per_second:.0f} steps/s ≈ {expected:.1f} minutes.")
+        return Feedback(True, f"3 × 468 steps at {steps_per_second:.0f} steps/s ≈ {expected:.1f} minutes.")
     return Feedback(False, f"{answer} minutes is off; the estimate is about {expected:.1f}.",
                     "Minutes = epochs × steps per epoch ÷ steps per second ÷ 60.")
 
@@ -290,3 +290,151 @@ def check_05_snapshot_frechet(answer: Any, step: int, reference) -> Feedback:
         return Feedback(True, f"the snapshot at step {step:,} is at {expected:.1f}.")
     return Feedback(False, f"got {answer}, but the snapshot at step {step:,} measures {expected:.1f}.",
                     "metrics.frechet_distance(reference.features, metrics.look_at(snapshots[step]).features)")
+
+
+# --- 04 DCGAN and stability -------------------------------------------------------------------
+
+
+@friendly
+def check_04_upsampling_layers(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting("the number of layers")
+    if answer == 2:
+        return Feedback(True, "7 → 14 → 28: two doublings, exactly the generator's two transposed convolutions.")
+    if answer == 4:
+        return Feedback(False, "28 / 7 = 4, but each layer doubles the size, it does not add 7.", "Doubling twice multiplies by 4.")
+    return Feedback(False, f"{answer} is not it.", "Each layer doubles the size: 7 → 14 → ... how many times to 28?")
+
+
+@friendly
+def check_04_worst_trick(answer: Any, outcomes: dict) -> Feedback:
+    if answer is ...:
+        return Waiting("the name of a recipe")
+    worst = max(outcomes, key=lambda name: outcomes[name].scores.frechet)
+    if answer == worst:
+        return Feedback(True, f"{worst!r} has the worst Fréchet distance ({outcomes[worst].scores.frechet:.0f}).")
+    if answer not in outcomes:
+        return Feedback(False, f"{answer!r} is not one of the recipes.", f"Choose from {sorted(outcomes)}.")
+    return Feedback(False, f"{answer!r} is at {outcomes[answer].scores.frechet:.0f}, not the worst.",
+                    "Look for the highest Fréchet distance in the printed list.")
+
+
+@friendly
+def check_04_diagnosis(answer: Any) -> Feedback:
+    if answer is ...:
+        return Waiting("one of the four failure names")
+    name = str(answer).strip().lower()
+    if name == "d too strong":
+        return Feedback(True, "a discriminator that wins every round, for thousands of steps, while G stands still.")
+    if name == "learning rate too high":
+        return Feedback(False, "close: that also sends D(x) to 1 and D(G(z)) to 0.",
+                        "But it also makes G's loss explode and the samples turn to noise; here they barely change.")
+    return Feedback(False, f"{answer!r} does not fit.", "Which failure lets one network win steadily while the other hardly learns?")
+
+
+# --- 06 creative exploration --------------------------------------------------------------------
+
+
+@friendly
+def check_06_midpoint_lengths(straight: Any, spherical: Any, a: torch.Tensor, b: torch.Tensor) -> Feedback:
+    if straight is ... or spherical is ...:
+        return Waiting("both lengths")
+    from ganlib.latent import slerp
+
+    expected_straight = ((a + b) / 2).norm().item()
+    expected_spherical = slerp(a, b, torch.tensor([0.5]))[0].norm().item()
+    if _close(straight, expected_straight, 0.01) and _close(spherical, expected_spherical, 0.01):
+        return Feedback(True, f"the straight midpoint is {expected_straight:.1f} long, the spherical one "
+                        f"{expected_spherical:.1f}, like the ends ({a.norm():.1f} and {b.norm():.1f}).")
+    if _close(straight, expected_spherical, 0.01) and _close(spherical, expected_straight, 0.01):
+        return Feedback(False, "the two values are swapped.", "The straight midpoint is (a + b) / 2.")
+    return Feedback(False, f"expected about {expected_straight:.1f} and {expected_spherical:.1f}.",
+                    "Use .norm() on each midpoint, and .item() to get a number.")
+
+
+@friendly
+def check_06_asked_for(images: Any, digit: int) -> Feedback:
+    from ganlib import metrics
+
+    if images is ...:
+        return Waiting(f"your 16 samples of the digit {digit}")
+    if not torch.is_tensor(images) or tuple(images.shape) != (16, 1, 28, 28):
+        shape = tuple(images.shape) if torch.is_tensor(images) else type(images).__name__
+        return Feedback(False, f"expected 16 images of shape (16, 1, 28, 28), got {shape}.",
+                        "Pass 16 noise vectors and 16 labels to ganlib.generate.")
+    read = metrics.look_at(images.float()).probabilities.argmax(dim=1)
+    share = (read == digit).float().mean().item()
+    if share >= 0.75:
+        return Feedback(True, f"the classifier reads {share:.0%} of your samples as a {digit}.")
+    return Feedback(False, f"only {share:.0%} read as a {digit}.",
+                    f"Use the conditional generator, with labels torch.full((16,), {digit}).")
+
+
+@friendly
+def check_06_evolved_zeros(evolution: Any, generator: torch.nn.Module) -> Feedback:
+    from ganlib import metrics
+    from ganlib.train import generate
+
+    if evolution is ...:
+        return Waiting("your Evolution after three generations")
+    if evolution.generation < 3:
+        return Feedback(False, f"your evolution is at generation {evolution.generation}.", "Call next_generation three times.")
+    zeros = (metrics.look_at(generate(generator, evolution.population)).probabilities.argmax(1) == 0).sum().item()
+    if zeros > evolution.size // 2:
+        return Feedback(True, f"{zeros} of {evolution.size} samples are now zeros: three rounds of picking steered the population.")
+    return Feedback(False, f"{zeros} of {evolution.size} are zeros.",
+                    "Pick the indices where the classifier reads 0: torch.nonzero(read == 0).flatten().tolist().")
+
+
+# --- 07 challenges, ethics, next ------------------------------------------------------------------
+
+
+@friendly
+def check_07_labelled(path: Any) -> Feedback:
+    from ganlib.provenance import read_label
+
+    if path is ...:
+        return Waiting("the path of your labelled PNG")
+    if not Path(path).is_file():
+        return Feedback(False, f"there is no file at {path}.", "save_labelled_png returns the path it wrote: keep it.")
+    label = read_label(path)
+    if not label:
+        return Feedback(False, "the file has no provenance label.", "Save it with ganlib.provenance.save_labelled_png.")
+    return Feedback(True, f"the file says it was generated by {label['generator']} with seed {label['seed']}.")
+
+
+@friendly
+def check_07_which_is_copied(answer: Any, candidates: torch.Tensor, training_images: torch.Tensor) -> Feedback:
+    from ganlib.metrics import nearest_training_images
+
+    if answer is ...:
+        return Waiting("0 or 1")
+    _, distances = nearest_training_images(candidates, training_images, k=1)
+    copied = int(distances[:, 0].argmin())
+    if answer == copied:
+        return Feedback(True, f"candidate {copied} is {distances[copied, 0]:.2f} from a training image; the other is "
+                        f"{distances[1 - copied, 0]:.2f} away, as far as new digits usually are.")
+    return Feedback(False, f"candidate {answer} is {distances[answer, 0]:.2f} from its nearest training image.",
+                    "Compute metrics.nearest_training_images(candidates, train_images, k=1) and compare the distances.")
+
+
+SESSION_PLAN_KEYS = ("goal", "material", "tools", "who_judges", "disclosure", "timing")
+
+
+@friendly
+def check_07_session_plan(plan: Any) -> Feedback:
+    if plan is ...:
+        return Waiting("your plan, as a dictionary")
+    if isinstance(plan, dict) and any(value is ... for value in plan.values()):
+        return Waiting("each ... in the plan with a sentence")
+    if not isinstance(plan, dict):
+        return Feedback(False, "the plan should be a dictionary, {'goal': '...', ...}.", f"Use the keys {SESSION_PLAN_KEYS}.")
+    missing = [key for key in SESSION_PLAN_KEYS if len(str(plan.get(key, "")).split()) < 3]
+    if missing:
+        return Feedback(False, f"these parts need a few words more: {', '.join(missing)}.",
+                        "Each part in a sentence: what, with which material, which tools, who decides, how disclosed, how long.")
+    material = str(plan["material"]).lower()
+    if not any(word in material for word in ("right", "licen", "consent", "own", "permission", "copyright")):
+        return Feedback(False, "the plan does not say whose material the generator learns from, and on what terms.",
+                        "Add to 'material' who owns the images or data, and that you may use them (licence, consent).")
+    return Feedback(True, "every part of the session is planned, including the rights to the material and the disclosure.")

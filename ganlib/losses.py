@@ -26,17 +26,21 @@ from typing import Literal
 import torch
 import torch.nn.functional as F
 
+from ganlib.errors import InputError
+
 GeneratorLoss = Literal["non-saturating", "minimax"]
 GENERATOR_LOSSES: tuple[str, ...] = ("non-saturating", "minimax")
 
 
-def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, real_target: float = 1.0) -> torch.Tensor:
     """-V averaged over the batch, halved as in the seed: 0.5 · (BCE(real, 1) + BCE(fake, 0)).
 
     A discriminator that cannot tell real from fake (D = 1/2 everywhere) scores
-    log 2 ~ 0.693; a loss near 0 means D wins easily.
+    log 2 ~ 0.693; a loss near 0 means D wins easily. `real_target` below 1 (say 0.9) is
+    *one-sided label smoothing*: D is asked to be only 90% sure of real images, which
+    keeps it from becoming over-confident.
     """
-    real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+    real = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_target))
     fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
     return 0.5 * (real + fake)
 
@@ -51,4 +55,4 @@ def generator_loss(fake_logits: torch.Tensor, kind: GeneratorLoss = "non-saturat
         return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
     if kind == "minimax":
         return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
-    raise ValueError(f"kind must be one of {GENERATOR_LOSSES}, got {kind!r}.")
+    raise InputError(f"kind must be one of {GENERATOR_LOSSES}, got {kind!r}.")

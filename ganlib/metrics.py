@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from functools import lru_cache
 
 import torch
 from torch import nn
 from torchmetrics.image.fid import FrechetInceptionDistance
 
-from ganlib.classifier import MnistClassifier, load_classifier
+from ganlib.classifier import load_classifier
+from ganlib.errors import InputError
 from ganlib.train import generate
 
 BATCH = 1000  # images per forward pass when scoring: fast, and light on memory
@@ -65,10 +65,10 @@ def check_images(images: torch.Tensor) -> None:
     """Raise a clear ValueError unless `images` is a batch of MNIST-shaped images in [-1, 1]."""
     if not torch.is_tensor(images) or images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
         shape = tuple(images.shape) if torch.is_tensor(images) else type(images).__name__
-        raise ValueError(f"Expected images of shape (N, 1, 28, 28), got {shape}.")
+        raise InputError(f"Expected images of shape (N, 1, 28, 28), got {shape}.")
     low, high = images.min().item(), images.max().item()
     if low < -1.01 or high > 1.01:
-        raise ValueError(
+        raise InputError(
             f"Expected pixel values in [-1, 1], got {low:.2f} to {high:.2f}. Scale bytes 0-255 with x / 127.5 - 1."
         )
 
@@ -226,9 +226,15 @@ def real_floor(n: int = 10_000, root=None, seed: int = 0) -> Scores:
 
 
 def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> torch.Tensor:
-    """`n` samples of `generator` from seeded noise, on the CPU."""
+    """`n` samples of `generator` from seeded noise, on the CPU. A conditional generator
+    is asked for the ten digits in turn (0, 1, ..., 9, 0, 1, ...), as many of each."""
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    return torch.cat([generate(generator, chunk).cpu() for chunk in z.split(BATCH)])
+    classes = getattr(generator, "classes", None)
+    labels = None if classes is None else torch.arange(n) % classes
+    chunks = range(0, n, BATCH)
+    return torch.cat([
+        generate(generator, z[i : i + BATCH], None if labels is None else labels[i : i + BATCH]).cpu() for i in chunks
+    ])
 
 
 def only_digits(samples: torch.Tensor, digits: list[int]) -> torch.Tensor:
@@ -248,7 +254,7 @@ def nearest_training_images(
     way is near, even if shifted by a pixel).
     """
     if space not in ("pixel", "feature"):
-        raise ValueError(f'space must be "pixel" or "feature", got {space!r}.')
+        raise InputError(f'space must be "pixel" or "feature", got {space!r}.')
     check_images(samples)
     if space == "pixel":
         queries, pool = samples.flatten(1).float(), training_images.flatten(1).float()

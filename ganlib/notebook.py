@@ -92,7 +92,9 @@ def _show_ganlib_errors_briefly() -> None:
     if shell is None:
         return
 
-    def brief(shell, etype, value, tb, tb_offset=None) -> list[str]:
-        return [f"{etype.__name__}: {value}"]
+    def brief(shell, etype, value, tb, tb_offset=None) -> None:
+        # IPython runs this handler instead of showing the error; show it ourselves, as
+        # an error whose whole "traceback" is the one-line message.
+        shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])
 
     shell.set_custom_exc((GanlibError,), brief)

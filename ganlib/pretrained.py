@@ -33,7 +33,14 @@ from torch import nn
 
 from ganlib.checkpoint import architecture, atomic_save, check_architecture, safe_load
 from ganlib.errors import CheckpointError
-from ganlib.models import MLPDiscriminator, MLPGenerator
+from ganlib.models import (
+    ConditionalMLPDiscriminator,
+    ConditionalMLPGenerator,
+    DCGANDiscriminator,
+    DCGANGenerator,
+    MLPDiscriminator,
+    MLPGenerator,
+)
 from ganlib.train import GAN, Callback, generate
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
@@ -43,14 +50,35 @@ GREY_STEP = 255 // (GREY_LEVELS - 1)  # 17: level k stands for pixel byte 17·k
 
 RECIPES = {
     "mlp_mnist": {
-        "description": "the seed's MLP generator, trained on MNIST with the seed's settings",
+        "description": "the seed's MLP generator, trained on MNIST with notebook 03's settings",
         "generator": MLPGenerator,
         "discriminator": MLPDiscriminator,
-        "epochs": 30,
-        "batch_size": 64,
-        "lr": 2e-4,
+        "epochs": 50,
+        "batch_size": 128,
+        "lr": 7e-4,
+        "precision": "auto",
         "seed": 0,
-        "snapshot_steps": [0, 250, 500, 1000, 2000, 4000, 8000, 16000, 28110],
+        "snapshot_steps": [0, 250, 500, 1000, 2000, 4000, 8000, 16000, 23400],
+    },
+    "dcgan_mnist": {
+        "description": "the convolutional generator of notebook 04 (DCGAN-style, width 32)",
+        "generator": DCGANGenerator,
+        "discriminator": DCGANDiscriminator,
+        "epochs": 20,
+        "batch_size": 128,
+        "lr": 5e-4,
+        "precision": "auto",
+        "seed": 0,
+    },
+    "conditional_mlp_mnist": {
+        "description": "the seed's MLP with the digit as extra input (a conditional GAN), notebook 06",
+        "generator": ConditionalMLPGenerator,
+        "discriminator": ConditionalMLPDiscriminator,
+        "epochs": 30,
+        "batch_size": 128,
+        "lr": 7e-4,
+        "precision": "auto",
+        "seed": 0,
     },
 }
 
@@ -130,11 +158,14 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
     recipe = _recipe(name)
     threads = configure_threads()
     seed_everything(recipe["seed"])
-    images, _ = load_mnist(root)
-    gan = make_gan(recipe["generator"](), recipe["discriminator"](), lr=recipe["lr"], seed=recipe["seed"])
-    batches = ShuffledBatches(images, recipe["batch_size"], seed=recipe["seed"])
+    images, labels = load_mnist(root)
+    generator = recipe["generator"]()
+    conditional = hasattr(generator, "classes")  # a conditional GAN trains on (image, label) pairs
+    gan = make_gan(generator, recipe["discriminator"](), lr=recipe["lr"], seed=recipe["seed"],
+                   precision=recipe.get("precision", "float32"))
+    batches = ShuffledBatches(images, recipe["batch_size"], seed=recipe["seed"], labels=labels if conditional else None)
     reference = metrics.real_reference(root=root)
-    selection = _Selection(batches.steps_per_epoch, recipe["snapshot_steps"], reference)
+    selection = _Selection(batches.steps_per_epoch, recipe.get("snapshot_steps", []), reference)
     fit(gan, batches, max_steps=recipe["epochs"] * batches.steps_per_epoch, callbacks=[selection])
 
     _, best_step, best_state = selection.best
@@ -142,8 +173,9 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
     generator.load_state_dict(best_state)
     weights = {key: value.half() for key, value in generator.state_dict().items()}
     atomic_save({"architecture": architecture(generator), "weights": weights}, WEIGHTS / f"{name}.pt")
-    np.savez_compressed(WEIGHTS / f"{name}_snapshots.npz",
-                        **{f"step_{step}": samples for step, samples in sorted(selection.snapshots.items())})
+    if selection.snapshots:
+        np.savez_compressed(WEIGHTS / f"{name}_snapshots.npz",
+                            **{f"step_{step}": samples for step, samples in sorted(selection.snapshots.items())})
     shipped = load_generator(name)  # score what ships (half precision), with fresh noise
     figures = metrics.score(metrics.sample_generator(shipped, 10_000, seed=12345), reference)
     made = {
@@ -151,6 +183,7 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
         "description": recipe["description"],
         "command": f"python -m ganlib train-pretrained {name}",
         **{key: recipe[key] for key in ("epochs", "batch_size", "lr", "seed")},
+        "precision": "bfloat16" if gan.bfloat16 else "float32",
         "steps": gan.step,
         "chosen_step": best_step,
         "train_minutes": round(gan.train_seconds / 60, 1),

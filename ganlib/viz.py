@@ -18,6 +18,7 @@ import PIL.Image
 import torch
 from matplotlib.figure import Figure
 
+from ganlib.errors import InputError
 from ganlib.train import GAN, Callback, History, generate
 
 DPI = 80
@@ -31,7 +32,7 @@ def image_grid(images: torch.Tensor, nrow: int | None = None, padding: int = 2) 
     between tiles are mid-grey, so black digits on a black background stay visible.
     """
     if images.dim() != 4 or images.shape[1] != 1:
-        raise ValueError(f"Expected grey images of shape (B, 1, H, W), got {tuple(images.shape)}.")
+        raise InputError(f"Expected grey images of shape (B, 1, H, W), got {tuple(images.shape)}.")
     pictures = ((images.detach().float().cpu()[:, 0] + 1) / 2).clamp(0, 1).numpy()
     count, height, width = pictures.shape
     cols = nrow or math.ceil(math.sqrt(count))
@@ -77,6 +78,15 @@ def figure_png(fig: Figure, dpi: int = DPI) -> bytes:
     compact = io.BytesIO()
     palette.save(compact, format="png", optimize=True)
     return compact.getvalue()
+
+
+def image_png(image: torch.Tensor, scale: int = 3) -> bytes:
+    """One image (1, H, W) in [-1, 1] as a small PNG, enlarged `scale` times (for widgets)."""
+    pixels = ((image.detach().float().cpu()[0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    picture = PIL.Image.fromarray(pixels).resize((pixels.shape[1] * scale, pixels.shape[0] * scale), PIL.Image.NEAREST)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png")
+    return buffer.getvalue()
 
 
 def in_notebook() -> bool:

@@ -10,8 +10,12 @@ from __future__ import annotations
 from typing import Sequence
 
 import ipywidgets as widgets
+import torch
 
-from ganlib.viz import Frames1D
+from ganlib.evolution import Evolution
+from ganlib.explorer import LatentExplorer
+from ganlib.train import generate
+from ganlib.viz import Frames1D, image_png
 
 
 class Interactive(widgets.VBox):
@@ -46,3 +50,48 @@ def scrub_1d_game(snapshots: list, data, grid) -> Interactive:
     frames = Frames1D(snapshots, data, grid)
     labels = [f"step {snapshot.step:,}" for snapshot in snapshots]
     return frame_slider(frames, labels)
+
+
+def evolution_board(generator: torch.nn.Module, evolution: Evolution, columns: int = 6) -> Interactive:
+    """A grid of the population's samples, each with a "pick" toggle, and a button that
+    breeds the next generation from the picked ones."""
+    images = [widgets.Image(format="png", layout=widgets.Layout(width="84px")) for _ in range(evolution.size)]
+    toggles = [widgets.ToggleButton(description="pick", layout=widgets.Layout(width="84px")) for _ in range(evolution.size)]
+    status = widgets.Label()
+
+    def show() -> None:
+        samples = generate(generator, evolution.population)
+        for image, toggle, sample in zip(images, toggles, samples):
+            image.value = image_png(sample)
+            toggle.value = False
+        status.value = f"generation {evolution.generation}: pick the samples you like, then breed"
+
+    def breed(_) -> None:
+        evolution.next_generation([i for i, toggle in enumerate(toggles) if toggle.value])
+        show()
+
+    breed_button = widgets.Button(description="Breed from picks", button_style="primary")
+    breed_button.on_click(breed)
+    cells = [widgets.VBox([image, toggle]) for image, toggle in zip(images, toggles)]
+    grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=f"repeat({columns}, 90px)"))
+    show()
+    return Interactive([status, grid, breed_button], what="the evolution board")
+
+
+def explorer_sliders(explorer: LatentExplorer, z: torch.Tensor) -> Interactive:
+    """One slider per main direction of `explorer`, moving the sample `z` (1, latent_dim)."""
+    sliders = [
+        widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.25, description=f"PC {i + 1}",
+                            continuous_update=False)
+        for i in range(len(explorer.directions))
+    ]
+    image = widgets.Image(format="png", layout=widgets.Layout(width="168px"))
+
+    def show(_=None) -> None:
+        amounts = torch.tensor([[slider.value for slider in sliders]])
+        image.value = image_png(explorer.render(z, amounts)[0], scale=6)
+
+    for slider in sliders:
+        slider.observe(show, names="value")
+    show()
+    return Interactive([widgets.HBox([widgets.VBox(sliders), image])], what="the latent explorer")

@@ -6,6 +6,7 @@ compares the cells marked NBVAL_CHECK_OUTPUT with their committed outputs.)
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from pathlib import Path
@@ -26,7 +27,10 @@ TINY = {
     "01_what_is_a_gan": {"STEPS": 60, "SNAPSHOT_EVERY": 20},
     "02_the_algorithm": {"LOOP_STEPS": 10, "D_HEAD_START": 5, "DSTAR_STEPS": 100, "RING_STEPS": 80},
     "03_mnist_gan": {"EPOCHS": 1, "MAX_MINUTES": 0.15, "DASHBOARD_EVERY": 40, "RUN_NAME": "papermill-test"},
+    "04_dcgan_and_stability": {"COMPARE_SECONDS": 2, "TRICK_SECONDS": 1, "FAILURE_SECONDS": 1, "SAMPLES": 150},
     "05_evaluating_gans": {"SAMPLES": 300},
+    "06_creative_exploration": {"BOARD_SIZE": 12, "EVOLUTION_SIZE": 6},
+    "07_challenges_ethics_next": {"SAMPLES": 50},
 }
 
 
@@ -90,8 +94,13 @@ def test_stated_run_time_covers_the_measured_one(name):
 
 def test_setup_check_predicts_the_notebook_03_defaults():
     source = next(c.source for c in read("03_mnist_gan").cells if "parameters" in c.metadata.get("tags", []))
+    assigned = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
     for name, value in NOTEBOOK_03.items():
-        assert re.search(rf"^{name} = {value!r}\b", source, re.M), f"{name} in notebook 03 is not {value!r}"
+        assert assigned[name] == value, f"{name} in notebook 03 is {assigned[name]!r}, setup_check assumes {value!r}"
 
 
 @pytest.fixture
@@ -165,3 +174,29 @@ def test_05_scores_every_set_and_catches_the_copier(run):
     made = int(re.search(r"pretrained G +median distance [\d.]+, exact copies (\d+)", text).group(1))
     assert copies == 300 and made == 0
     assert images_in(notebook) >= 10
+
+
+def test_04_compares_tests_and_fails_on_purpose(run):
+    notebook = run("04_dcgan_and_stability")
+    text = text_of(notebook)
+    assert "generator: 356,385 parameters" in text
+    for name in ("MLP", "DCGAN", "label smoothing 0.9", "Adam beta1 0.9", "baseline, seed 1", "learning rate 1e-2", "data in [0, 1]"):
+        assert f"{name}: " in text, name
+    assert "noise band (two baseline seeds)" in text
+    assert images_in(notebook) >= 5
+
+
+def test_06_explores_and_evolves(run):
+    notebook = run("06_creative_exploration")
+    text = text_of(notebook)
+    assert re.search(r"lengths along the spherical path: \[(9|10|11)\.\d", text)
+    assert re.search(r"the classifier reads \d+% of them as the digit asked for", text)
+    inks = [float(x) for x in re.search(r"mean ink per generation: \[([^\]]+)\]", text).group(1).split(",")]
+    assert inks[-1] > inks[0]
+    assert images_in(notebook) >= 8
+
+
+def test_07_checks_novelty_and_labels_a_file(run):
+    text = text_of(run("07_challenges_ethics_next"))
+    assert "exact copies among the generated: 0" in text
+    assert "'generated': True" in text and "'generator': 'mlp_mnist'" in text

@@ -1,0 +1,93 @@
+"""Small, fair experiments: train a few GAN recipes for the same wall-clock time, then score them.
+
+A claim such as "label smoothing helps" or "the DCGAN is better" is only as good as the
+comparison behind it. Here every recipe gets the same seconds of training on this
+machine, the same seed, and the same judge (`ganlib.metrics`), and its samples are drawn
+from the same fixed noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from ganlib import metrics
+from ganlib.data import ShuffledBatches
+from ganlib.models import MLPDiscriminator, MLPGenerator
+from ganlib.train import GAN, fit, make_gan, seed_everything
+from ganlib.viz import draw_grid, image_grid
+
+
+@dataclass
+class Recipe:
+    """Everything that defines one training run, apart from its length."""
+
+    generator: Callable[[], nn.Module] = MLPGenerator
+    discriminator: Callable[[], nn.Module] = MLPDiscriminator
+    batch_size: int = 128  # notebook 03's defaults
+    lr: float = 7e-4
+    d_lr: float | None = None
+    betas: tuple[float, float] = (0.5, 0.999)
+    g_loss: str = "non-saturating"
+    real_label: float = 1.0  # 0.9: one-sided label smoothing
+    instance_noise: float = 0.0  # std of noise added to D's inputs
+    data_in_zero_one: bool = False  # True: train on pixels in [0, 1] instead of [-1, 1]
+    precision: str = "auto"
+
+
+@dataclass
+class Outcome:
+    """A finished run: the GAN, its samples from the shared fixed noise, and its scores."""
+
+    name: str
+    gan: GAN
+    samples: torch.Tensor
+    scores: metrics.Scores
+
+
+def train(recipe: Recipe, images: torch.Tensor, seconds: float, seed: int = 0) -> GAN:
+    """Train `recipe` on `images` (in [-1, 1]) for `seconds` of wall-clock time."""
+    seed_everything(seed)
+    gan = make_gan(recipe.generator(), recipe.discriminator(), lr=recipe.lr, d_lr=recipe.d_lr,
+                   betas=recipe.betas, g_loss=recipe.g_loss, seed=seed, precision=recipe.precision)
+    gan.real_label = recipe.real_label
+    gan.instance_noise = recipe.instance_noise
+    data = (images + 1) / 2 if recipe.data_in_zero_one else images
+    fit(gan, ShuffledBatches(data, recipe.batch_size, seed=seed), max_seconds=seconds, progress=False)
+    return gan
+
+
+def samples_of(gan: GAN, recipe: Recipe, n: int, seed: int = 0) -> torch.Tensor:
+    """n samples from fixed noise, mapped to [-1, 1] (from [0, 1] for a zero-one recipe)."""
+    samples = metrics.sample_generator(gan.generator, n, seed=seed)
+    return (samples * 2 - 1).clamp(-1, 1) if recipe.data_in_zero_one else samples
+
+
+def compare(
+    recipes: dict[str, Recipe], images: torch.Tensor, seconds: float, reference: metrics.Seen,
+    samples: int = 2000, seed: int = 0,
+) -> dict[str, Outcome]:
+    """Train every recipe for `seconds`, and score `samples` samples of each."""
+    outcomes = {}
+    for name, recipe in recipes.items():
+        gan = train(recipe, images, seconds, seed)
+        shown = samples_of(gan, recipe, samples, seed)
+        outcomes[name] = Outcome(name, gan, shown, metrics.score(shown, reference))
+        print(f"{name}: {gan.step:,} steps in {seconds:g} s, Fréchet distance {outcomes[name].scores.frechet:.1f}")
+    return outcomes
+
+
+def plot_outcomes(outcomes: dict[str, Outcome], per_run: int = 36) -> Figure:
+    """Each run's samples side by side, titled with its Fréchet distance and coverage."""
+    fig = Figure(figsize=(2.6 * len(outcomes), 3.0))
+    for i, outcome in enumerate(outcomes.values()):
+        title = f"{outcome.name}\nFréchet {outcome.scores.frechet:.0f}, coverage {outcome.scores.coverage:.2f}"
+        draw_grid(fig.add_subplot(1, len(outcomes), i + 1), image_grid(outcome.samples[:per_run]), title)
+        fig.axes[-1].title.set_fontsize(9)
+    fig.tight_layout()
+    return fig
+
