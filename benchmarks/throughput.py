@@ -3,12 +3,13 @@
 Run it by hand, alone on the machine (two programs that both use every core slow each
 other down many times over):
 
-    .venv/bin/python benchmarks/throughput.py            # 5 rounds of 300 steps each
+    .venv/bin/python -m benchmarks.throughput            # 5 rounds of 300 steps each
 
 Each round times the seed's loop, then ganlib, on the real MNIST training set at batch 64
-(the two alternate, A B A B ..., so a slow phase of the machine hits both). It prints
-images per second for each, their ratio, and the share of the CPU's float32 matrix-product
-peak that ganlib's loop reaches.
+(they alternate, A B A B ..., so a slow phase of the machine hits both). Where the CPU
+has fast bfloat16 matrix instructions, ganlib with autocast to bfloat16 joins each round
+as a third loop. It prints images per second for each, the ratios, and the share of the
+CPU's float32 matrix-product peak that ganlib's float32 loop reaches.
 """
 
 from __future__ import annotations
@@ -73,16 +74,24 @@ def main() -> None:
     seed = SeedTrainer(root)
     images, _ = ganlib.load_mnist(root)
     ganlib.seed_everything(0)
-    gan = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator())
+    gan = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator(), precision="float32")
     batches = ganlib.ShuffledBatches(images, batch_size=64)
+    bf16 = None
+    if ganlib.device.fast_bfloat16(torch.device("cpu")):
+        bf16 = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator(), precision="bfloat16")
+        time_ganlib(bf16, batches, 30)
     time_seed(seed, 30)  # warm-up: first calls allocate memory and pick kernels
     time_ganlib(gan, batches, 30)
 
-    seed_rates, ganlib_rates = [], []
+    seed_rates, ganlib_rates, bf16_rates = [], [], []
     for round_ in range(1, args.rounds + 1):
         seed_rates.append(time_seed(seed, args.steps))
         ganlib_rates.append(time_ganlib(gan, batches, args.steps))
-        print(f"round {round_}: seed {seed_rates[-1]:7.0f} img/s   ganlib {ganlib_rates[-1]:7.0f} img/s")
+        line = f"round {round_}: seed {seed_rates[-1]:7.0f} img/s   ganlib {ganlib_rates[-1]:7.0f} img/s"
+        if bf16 is not None:
+            bf16_rates.append(time_ganlib(bf16, batches, args.steps))
+            line += f"   ganlib bfloat16 {bf16_rates[-1]:7.0f} img/s"
+        print(line, flush=True)
 
     ratios = [g / s for g, s in zip(ganlib_rates, seed_rates)]
     peak = peak_matmul_flops()
@@ -91,6 +100,12 @@ def main() -> None:
     print(f"seed loop   median {statistics.median(seed_rates):7.0f} img/s  (min {min(seed_rates):.0f}, max {max(seed_rates):.0f})")
     print(f"ganlib fit  median {statistics.median(ganlib_rates):7.0f} img/s  (min {min(ganlib_rates):.0f}, max {max(ganlib_rates):.0f})")
     print(f"ratio       median {statistics.median(ratios):.2f}x  (min {min(ratios):.2f}, max {max(ratios):.2f})")
+    if bf16_rates:
+        bf16_ratios = [b / s for b, s in zip(bf16_rates, seed_rates)]
+        print(f"bfloat16    median {statistics.median(bf16_rates):7.0f} img/s  (min {min(bf16_rates):.0f}, max {max(bf16_rates):.0f})")
+        print(f"ratio       median {statistics.median(bf16_ratios):.2f}x  (min {min(bf16_ratios):.2f}, max {max(bf16_ratios):.2f})")
+    else:
+        print("bfloat16: this CPU has no fast bfloat16 matrix instructions; not measured")
     print(f"ganlib reaches {achieved / 1e9:.0f} GFLOP/s of a {peak / 1e9:.0f} GFLOP/s float32 matmul peak ({achieved / peak:.0%})")
 
 

@@ -23,16 +23,29 @@ def pick_device(preferred: str | torch.device | None = None) -> torch.device:
     return torch.device("cpu")
 
 
+def cpu_quota(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
+    """Whole cores allowed by a container's CPU limit (cgroup v2 `cpu.max`), or None.
+
+    A JupyterHub or Docker limit of "2 CPUs" leaves every core visible but lets the
+    process use only two cores' worth of time: more threads than that just queue.
+    """
+    try:
+        quota, period = open(path).read().split()
+    except (OSError, ValueError):
+        return None
+    return None if quota == "max" else max(1, int(quota) // int(period))
+
+
 def physical_cores() -> int:
     """CPU cores this process may use, counting each physical core once.
 
     Two hyper-threads of one core share its arithmetic units, so for matrix work one
     thread per physical core is the fastest setting; a container may also allow fewer
-    cores than the machine has.
+    cores than the machine has, by affinity or by a CPU-time quota.
     """
     allowed = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     physical = psutil.cpu_count(logical=False) or allowed
-    return max(1, min(allowed or 1, physical))
+    return max(1, min(allowed or 1, physical, cpu_quota() or physical))
 
 
 def configure_threads(threads: int | None = None) -> int:

@@ -18,7 +18,7 @@ from torch import nn
 from ganlib import metrics
 from ganlib.data import ShuffledBatches
 from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.train import GAN, fit, make_gan, seed_everything
+from ganlib.train import GAN, History, fit, make_gan, seed_everything
 from ganlib.viz import draw_grid, image_grid
 
 
@@ -41,12 +41,18 @@ class Recipe:
 
 @dataclass
 class Outcome:
-    """A finished run: the GAN, its samples from the shared fixed noise, and its scores."""
+    """A finished run, kept small: its step count and history, the first samples from the
+    shared fixed noise, and the scores of all of them. The networks themselves are let go,
+    so that a notebook comparing a dozen recipes stays within a laptop's (or Binder's) memory."""
 
     name: str
-    gan: GAN
+    steps: int
+    history: History
     samples: torch.Tensor
     scores: metrics.Scores
+
+
+KEPT_SAMPLES = 64  # per run, enough for plot_outcomes
 
 
 def train(recipe: Recipe, images: torch.Tensor, seconds: float, seed: int = 0) -> GAN:
@@ -76,8 +82,9 @@ def compare(
     for name, recipe in recipes.items():
         gan = train(recipe, images, seconds, seed)
         shown = samples_of(gan, recipe, samples, seed)
-        outcomes[name] = Outcome(name, gan, shown, metrics.score(shown, reference))
+        outcomes[name] = Outcome(name, gan.step, gan.history, shown[:KEPT_SAMPLES], metrics.score(shown, reference))
         print(f"{name}: {gan.step:,} steps in {seconds:g} s, Fréchet distance {outcomes[name].scores.frechet:.1f}")
+        del gan, shown  # before the next run allocates its own
     return outcomes
 
 

@@ -38,6 +38,7 @@ from ganlib.errors import InputError
 from ganlib.train import generate
 
 BATCH = 1000  # images per forward pass when scoring: fast, and light on memory
+NEIGHBOUR_BATCH = 250  # samples compared with all 60,000 training images at once (60 MB)
 
 
 @dataclass
@@ -260,9 +261,13 @@ def nearest_training_images(
         queries, pool = samples.flatten(1).float(), training_images.flatten(1).float()
     else:
         queries, pool = look_at(samples).features, look_at(training_images).features
-    # cdist's fast matrix-product form is off by ~0.01 near zero, where copies are: it
-    # picks a few candidates, then their distances are computed exactly.
-    candidates = torch.cdist(queries, pool).topk(min(k + 5, len(pool)), dim=1, largest=False).indices
-    exact = (queries.unsqueeze(1) - pool[candidates]).norm(dim=2)
-    order = exact.topk(k, dim=1, largest=False)
-    return candidates.gather(1, order.indices), order.values
+    indices, distances = [], []
+    for chunk in queries.split(NEIGHBOUR_BATCH):  # a few hundred rows of the distance table at a time
+        # cdist's fast matrix-product form is off by ~0.01 near zero, where copies are: it
+        # picks a few candidates, then their distances are computed exactly.
+        candidates = torch.cdist(chunk, pool).topk(min(k + 5, len(pool)), dim=1, largest=False).indices
+        exact = (chunk.unsqueeze(1) - pool[candidates]).norm(dim=2)
+        order = exact.topk(k, dim=1, largest=False)
+        indices.append(candidates.gather(1, order.indices))
+        distances.append(order.values)
+    return torch.cat(indices), torch.cat(distances)

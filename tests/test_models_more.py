@@ -101,3 +101,11 @@ def test_a_batch_normalised_discriminator_sees_real_and_fake_apart():
     gan = ganlib.make_gan(models.MLPGenerator(latent_dim=2, hidden=(4,), out_shape=(1,), tanh=False), Recording())
     ganlib.train_step(gan, torch.randn(8, 1))
     assert seen[:2] == [8, 8]  # two separate batches in the D step, not one of 16
+
+
+@pytest.mark.parametrize("text, expected", [("200000 100000\n", 2), ("50000 100000\n", 1), ("max 100000\n", None), ("", None)])
+def test_cpu_quota_reads_the_containers_limit(tmp_path, text, expected):
+    limit = tmp_path / "cpu.max"
+    limit.write_text(text)
+    assert ganlib.device.cpu_quota(str(limit)) == expected
+    assert ganlib.device.cpu_quota(str(tmp_path / "absent")) is None

@@ -92,6 +92,16 @@ def test_stated_run_time_covers_the_measured_one(name):
     assert measured <= stated + 0.5, f"stated about {stated} min, measured {measured:.1f} min"
 
 
+def test_readme_table_states_the_notebooks_run_times():
+    readme = (NOTEBOOKS.parent / "README.md").read_text()
+    for name in NAMES:
+        markdown = "\n".join(c.source for c in read(name).cells if c.cell_type == "markdown")
+        stated = re.search(r"\*\*Run time:\*\* about (\d+) minute", markdown).group(1)
+        row = re.search(rf"^\| `{name}` \|.*\| (\d+) min \|$", readme, re.MULTILINE)
+        assert row, f"README's table of notebooks has no row for {name}"
+        assert row.group(1) == stated, f"README says {row.group(1)} min for {name}, the notebook {stated}"
+
+
 def test_setup_check_predicts_the_notebook_03_defaults():
     source = next(c.source for c in read("03_mnist_gan").cells if "parameters" in c.metadata.get("tags", []))
     assigned = {

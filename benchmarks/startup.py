@@ -1,0 +1,74 @@
+"""Start-up: how long `import ganlib` takes, and how soon notebook 03 trains its first step.
+
+Run it by hand, alone on the machine:
+
+    .venv/bin/python -m benchmarks.startup
+
+`import ganlib` is timed in fresh interpreters, after one untimed import has warmed the
+disk cache ("warm"), as the median of several. Notebook 03 is timed the way a participant
+meets it: the clock starts when its kernel is asked for, its cells run in order with their
+default parameters up to the training cell, and the clock stops when one training step
+has finished (that cell's own `ganlib.fit`, limited to one step).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+NOTEBOOK_03 = Path("notebooks/03_mnist_gan.ipynb")
+TRAINING_CELL = "ganlib.fit(gan, batches, max_steps=total_steps"
+
+
+def import_seconds(repeats: int = 7) -> list[float]:
+    """Wall time of `python -c "import ganlib"` in fresh interpreters, warm cache."""
+    command = [sys.executable, "-c", "import ganlib"]
+    subprocess.run(command, check=True)  # warm the disk cache
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def seconds_to_first_step() -> float:
+    """From asking for a kernel to the end of notebook 03's first training step."""
+    notebook = nbformat.read(NOTEBOOK_03, as_version=4)
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    stop = next(i for i, cell in enumerate(cells) if TRAINING_CELL in cell.source)
+    probe = nbformat.v4.new_code_cell("ganlib.fit(gan, batches, max_steps=gan.step + 1, progress=False)")
+    with tempfile.TemporaryDirectory() as runs:
+        os.environ["GANLIB_RUNS"] = runs  # a fresh runs folder: nothing to resume
+        client = NotebookClient(notebook, kernel_name="python3",
+                                resources={"metadata": {"path": str(NOTEBOOK_03.parent)}})
+        started = time.perf_counter()
+        with client.setup_kernel():
+            for index, cell in enumerate(cells[:stop] + [probe]):
+                client.execute_cell(cell, index)
+            return time.perf_counter() - started
+
+
+def main() -> None:
+    times = import_seconds()
+    print(f"import ganlib, warm: median {statistics.median(times):.2f} s "
+          f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} runs)")
+    torch_times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import torch"], check=True)
+        torch_times.append(time.perf_counter() - started)
+    print(f"of which import torch alone: median {statistics.median(torch_times):.2f} s")
+    print(f"notebook 03, kernel start to first training step done: {seconds_to_first_step():.1f} s")
+
+
+if __name__ == "__main__":
+    main()
