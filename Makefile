@@ -1,4 +1,5 @@
 # The workbook's two commands: `make lab` and `make test`. Both build .venv first when needed.
+# Also: `make site` (the notebooks as static HTML) and `make browser` (Chromium for the tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/0*.ipynb))
 # Jupyter refuses to run as root unless told; containers often run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test workbook clean-venv
+.PHONY: lab test browser site workbook answers clean-venv
 
 # The environment: rebuilt only when pyproject.toml changes, so a second run installs nothing.
 $(STAMP): pyproject.toml
@@ -22,20 +23,44 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright;
+# Playwright's own browser download cannot work offline. Installed when missing, where
+# this shell is root with apt-get (CI, containers); elsewhere the browser test skips and
+# says why. A failed install does not stop `make test`: the browser test reports it.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium (Debian's package) for the browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+			|| echo "Could not install Chromium: the browser test will say so."; \
+	else \
+		echo "No $(CHROMIUM), and no root apt-get to install it: the browser test will be skipped."; \
+	fi
+
+# The committed notebooks, outputs as they are (nothing is re-run), as static HTML pages
+# with an index: open build/site/index.html. Builds offline.
+SITE := build/site
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py $(SITE)
+
 # Execute every notebook top to bottom on a fresh kernel, saving its outputs in place:
-# the committed notebooks are this target's output. Training runs go to a folder of this
-# target's own, emptied first, so notebook 03 trains from scratch rather than resuming.
+# the committed notebooks are this target's output. It also prints each notebook's run time
+# and peak memory (benchmarks/notebooks.py). Training runs go to a folder of this target's
+# own, emptied first, so notebook 03 trains from scratch rather than resuming.
 # One notebook only: make workbook NOTEBOOKS=notebooks/01_what_is_a_gan.ipynb
 WORKBOOK_RUNS := build/workbook-runs
 workbook: $(STAMP)
 	rm -rf $(WORKBOOK_RUNS) && mkdir -p $(WORKBOOK_RUNS)
-	@for notebook in $(NOTEBOOKS); do \
-		echo "== $$notebook"; \
-		GANLIB_RUNS=$(CURDIR)/$(WORKBOOK_RUNS) $(BIN)/papermill --cwd notebooks --kernel python3 "$$notebook" "$$notebook" || exit 1; \
-	done
+	GANLIB_RUNS=$(CURDIR)/$(WORKBOOK_RUNS) $(BIN)/python -m benchmarks.notebooks --in-place $(NOTEBOOKS)
+
+# The facilitators' answer sheet, workshop/answers.md, made from the notebooks' hidden
+# solutions (a test fails when it is out of date).
+answers: $(STAMP)
+	$(BIN)/python workshop/make_answers.py
 
 clean-venv:
 	rm -rf $(VENV)

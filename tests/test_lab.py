@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from labserver import running_lab
 
 
 def _status(url: str) -> int:
@@ -34,25 +21,8 @@ def _status(url: str) -> int:
 @pytest.fixture
 def lab(tmp_path):
     """`make lab` on a free port, without opening a browser; yields (port, its log file)."""
-    port = _free_port()
-    log = tmp_path / "lab.log"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            ["make", "lab", f"LAB_PORT={port}", "LAB_ARGS=--no-browser --ServerApp.port_retries=0"],
-            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while "token=" not in log.read_text():
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "JupyterLab did not start within 90 s"
-            time.sleep(0.5)
-        yield port, log
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+    with running_lab(tmp_path) as server:
+        yield server.port, server.log
 
 
 def test_make_lab_serves_localhost_and_asks_for_the_token(lab):

@@ -15,7 +15,7 @@ else:
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-CONDA_NAMES = {"pytorch-cpu": "torch"}  # conda-forge's name for PyTorch's CPU build
+CONDA_NAMES = {"pytorch-cpu": "torch", "playwright-python": "playwright"}  # conda-forge's names for them
 NOT_IN_BINDER = "test"  # Binder runs the notebooks; it does not run the test suite
 
 
