@@ -28,9 +28,9 @@ NOTEBOOK_03 = Path("notebooks/03_mnist_gan.ipynb")
 TRAINING_CELL = "ganlib.fit(gan, batches, max_steps=total_steps"
 
 
-def import_seconds(repeats: int = 7) -> list[float]:
-    """Wall time of `python -c "import ganlib"` in fresh interpreters, warm cache."""
-    command = [sys.executable, "-c", "import ganlib"]
+def import_seconds(module: str, repeats: int = 7) -> list[float]:
+    """Wall time of `python -c "import <module>"` in fresh interpreters, warm cache."""
+    command = [sys.executable, "-c", f"import {module}"]
     subprocess.run(command, check=True)  # warm the disk cache
     times = []
     for _ in range(repeats):
@@ -58,15 +58,10 @@ def seconds_to_first_step() -> float:
 
 
 def main() -> None:
-    times = import_seconds()
+    times = import_seconds("ganlib")
     print(f"import ganlib, warm: median {statistics.median(times):.2f} s "
           f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} runs)")
-    torch_times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import torch"], check=True)
-        torch_times.append(time.perf_counter() - started)
-    print(f"of which import torch alone: median {statistics.median(torch_times):.2f} s")
+    print(f"of which import torch alone: median {statistics.median(import_seconds('torch', repeats=3)):.2f} s")
     print(f"notebook 03, kernel start to first training step done: {seconds_to_first_step():.1f} s")
 
 

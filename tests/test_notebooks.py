@@ -83,11 +83,16 @@ def test_committed_notebook_holds_outputs_of_a_clean_run(name):
     assert "papermill" in notebook.metadata, "made by `make workbook`"
 
 
+def stated_minutes(notebook: nbformat.NotebookNode) -> int:
+    """The run time a notebook states near its top: "**Run time:** about N minutes"."""
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    return int(re.search(r"\*\*Run time:\*\* about (\d+) minute", markdown).group(1))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_stated_run_time_covers_the_measured_one(name):
     notebook = read(name)
-    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    stated = int(re.search(r"\*\*Run time:\*\* about (\d+) minute", markdown).group(1))
+    stated = stated_minutes(notebook)
     measured = notebook.metadata["papermill"]["duration"] / 60
     assert measured <= stated + 0.5, f"stated about {stated} min, measured {measured:.1f} min"
 
@@ -95,11 +100,10 @@ def test_stated_run_time_covers_the_measured_one(name):
 def test_readme_table_states_the_notebooks_run_times():
     readme = (NOTEBOOKS.parent / "README.md").read_text()
     for name in NAMES:
-        markdown = "\n".join(c.source for c in read(name).cells if c.cell_type == "markdown")
-        stated = re.search(r"\*\*Run time:\*\* about (\d+) minute", markdown).group(1)
+        stated = stated_minutes(read(name))
         row = re.search(rf"^\| `{name}` \|.*\| (\d+) min \|$", readme, re.MULTILINE)
         assert row, f"README's table of notebooks has no row for {name}"
-        assert row.group(1) == stated, f"README says {row.group(1)} min for {name}, the notebook {stated}"
+        assert int(row.group(1)) == stated, f"README says {row.group(1)} min for {name}, the notebook {stated}"
 
 
 def test_setup_check_predicts_the_notebook_03_defaults():
