@@ -14,7 +14,8 @@ Three ideas live here.
 
 3. **Batches without a DataLoader.** The whole training set is 60,000 images of 28×28
    bytes; as float32 it is 188 MB, small enough to keep in one tensor. `load_mnist`
-   converts it once to [-1, 1] (the range of the generator's Tanh), and `ShuffledBatches`
+   reads the files itself (the IDX format is a short header, then one byte per pixel),
+   converts them once to [-1, 1] (the range of the generator's Tanh), and `ShuffledBatches`
    serves batches by indexing that tensor with a seeded permutation. No per-image PIL
    transform runs inside the training loop, which is where a plain DataLoader spends
    most of a small GAN's time on a CPU.
@@ -76,6 +77,18 @@ def display_path(path: Path) -> str:
 def mnist_folder(root: str | os.PathLike | None = None) -> Path:
     """The folder where the four MNIST files live: `<data root>/MNIST/raw`."""
     return data_root(root) / "MNIST" / "raw"
+
+
+def read_idx(path: Path) -> torch.Tensor:
+    """The bytes of an IDX file as a uint8 tensor shaped as its header says: (N, 28, 28)
+    for images, (N,) for labels. Check the file first with `check_idx_file`."""
+    ndim = MNIST_FILES[path.name] & 0xFF
+    with open(path, "rb") as f:
+        header = f.read(4 + 4 * ndim)
+        dims = [int.from_bytes(header[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+        values = torch.empty(dims, dtype=torch.uint8)
+        f.readinto(values.numpy())  # straight into the tensor's memory: no extra copy
+    return values
 
 
 def check_idx_file(path: Path) -> int:
@@ -140,14 +153,17 @@ def load_mnist(
 
     `train=True` gives the 60,000 training images, `train=False` the 10,000 test images.
     Pixels are bytes 0..255; `x / 127.5 - 1` maps them to [-1, 1], so black is -1 and
-    white is +1, the same range as the generator's Tanh output.
+    white is +1, the same range as the generator's Tanh output. Labels are the digits
+    0-9 (int64). The files are the ones `torchvision.datasets.MNIST` reads; ganlib reads
+    them itself, because importing torchvision costs a notebook over a second and
+    about 180 MB of memory.
     """
-    from torchvision.datasets import MNIST  # imported here: torchvision takes ~2 s to import
-
-    ensure_mnist(root, download=download)
-    dataset = MNIST(str(data_root(root)), train=train, download=False)
-    images = dataset.data.unsqueeze(1).float().div_(127.5).sub_(1.0)
-    return images, dataset.targets
+    folder = ensure_mnist(root, download=download)
+    split = "train" if train else "t10k"
+    pixels = read_idx(folder / f"{split}-images-idx3-ubyte")
+    labels = read_idx(folder / f"{split}-labels-idx1-ubyte").long()
+    images = pixels.unsqueeze(1).float().div_(127.5).sub_(1.0)
+    return images, labels
 
 
 class ShuffledBatches:

@@ -42,6 +42,23 @@ def test_frechet_distance_of_shifted_gaussians_is_the_squared_shift():
     assert metrics.frechet_distance(real, fake) == pytest.approx(18.0, rel=0.03)
 
 
+def test_frechet_distance_agrees_with_torchmetrics():
+    from torchmetrics.image.fid import FrechetInceptionDistance
+
+    class Given(torch.nn.Module):  # hands torchmetrics the features as they are
+        num_features = 16
+
+        def forward(self, features: torch.Tensor) -> torch.Tensor:
+            return features
+
+    real = gaussian_features(3000, dims=16, seed=8)
+    fake = gaussian_features(2000, shift=0.3, dims=16, seed=9) @ torch.randn(16, 16, generator=torch.Generator().manual_seed(10))
+    reference = FrechetInceptionDistance(feature=Given())
+    reference.update(real, real=True)
+    reference.update(fake, real=False)
+    assert metrics.frechet_distance(real, fake) == pytest.approx(reference.compute().item(), rel=1e-6)
+
+
 def test_frechet_distance_sees_a_change_of_spread():
     # 1-D: N(0, 1) against N(0, 2²): (σ1 − σ2)² = 1.
     real, fake = gaussian_features(50_000, dims=1, seed=3), 2 * gaussian_features(50_000, dims=1, seed=4)

@@ -99,6 +99,18 @@ def test_a_second_make_run_installs_nothing():
     assert result.returncode == 0
 
 
+def test_loading_mnist_and_scoring_need_neither_torchvision_nor_torchmetrics(tiny_mnist):
+    # Each would add a second or more to a notebook's start and about 180 MB to its memory.
+    code = (
+        "import sys, ganlib; from ganlib import metrics\n"
+        f"images, labels = ganlib.load_mnist({str(tiny_mnist)!r})\n"
+        "metrics.frechet_distance(metrics.look_at(images).features, metrics.look_at(images.flip(3)).features)\n"
+        "print(sorted(m for m in ('torchvision', 'torchmetrics') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
 def test_importing_ganlib_stays_light():
     code = "import sys, ganlib; print(sorted(m for m in ('torchvision', 'matplotlib', 'IPython') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
