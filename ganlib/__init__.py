@@ -39,6 +39,7 @@ from ganlib.train import (
     sample_noise,
     seed_everything,
     train_step,
+    update_ema,
 )
 
 from ganlib import exercises, notebook, pretrained, toy  # noqa: E402 (light modules, used as ganlib.x)

@@ -1,7 +1,8 @@
 """Checkpoints: save a training run, pick it up again, and never lose it.
 
 A checkpoint holds everything needed to continue a run exactly where it stopped: both
-networks, both optimisers (Adam keeps running averages per weight), the history, the
+networks (and the generator's moving average, if the GAN keeps one), both optimisers
+(Adam keeps running averages per weight), the history, the
 step count, and the state of every random number generator the run uses, including the
 position in the shuffled data. Resuming from it gives the same losses as never stopping.
 
@@ -50,6 +51,7 @@ def save_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> P
         "discriminator_architecture": architecture(gan.discriminator),
         "generator": gan.generator.state_dict(),
         "discriminator": gan.discriminator.state_dict(),
+        "generator_ema": None if gan.generator_ema is None else gan.generator_ema.state_dict(),
         "g_optimizer": gan.g_optimizer.state_dict(),
         "d_optimizer": gan.d_optimizer.state_dict(),
         "g_loss": gan.g_loss,
@@ -149,6 +151,9 @@ def load_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> G
     check_architecture(state["discriminator_architecture"], gan.discriminator, "discriminator", path)
     gan.generator.load_state_dict(state["generator"])
     gan.discriminator.load_state_dict(state["discriminator"])
+    if gan.generator_ema is not None:
+        saved_average = state.get("generator_ema")  # None: saved without one, so start it from G
+        gan.generator_ema.load_state_dict(state["generator"] if saved_average is None else saved_average)
     _load_optimizer(gan.g_optimizer, state["g_optimizer"])
     _load_optimizer(gan.d_optimizer, state["d_optimizer"])
     gan.g_loss = state["g_loss"]

@@ -29,9 +29,10 @@ class Recipe:
     generator: Callable[[], nn.Module] = MLPGenerator
     discriminator: Callable[[], nn.Module] = MLPDiscriminator
     batch_size: int = 128  # notebook 03's defaults
-    lr: float = 7e-4
+    lr: float = 1e-3
     d_lr: float | None = None
-    betas: tuple[float, float] = (0.5, 0.999)
+    betas: tuple[float, float] = (0.0, 0.99)
+    ema_decay: float = 0.995  # 0: sample from the generator itself, not from its moving average
     g_loss: str = "non-saturating"
     real_label: float = 1.0  # 0.9: one-sided label smoothing
     instance_noise: float = 0.0  # std of noise added to D's inputs
@@ -59,7 +60,8 @@ def train(recipe: Recipe, images: torch.Tensor, seconds: float, seed: int = 0) -
     """Train `recipe` on `images` (in [-1, 1]) for `seconds` of wall-clock time."""
     seed_everything(seed)
     gan = make_gan(recipe.generator(), recipe.discriminator(), lr=recipe.lr, d_lr=recipe.d_lr,
-                   betas=recipe.betas, g_loss=recipe.g_loss, seed=seed, precision=recipe.precision)
+                   betas=recipe.betas, g_loss=recipe.g_loss, seed=seed, precision=recipe.precision,
+                   ema_decay=recipe.ema_decay)
     gan.real_label = recipe.real_label
     gan.instance_noise = recipe.instance_noise
     data = (images + 1) / 2 if recipe.data_in_zero_one else images
@@ -69,7 +71,7 @@ def train(recipe: Recipe, images: torch.Tensor, seconds: float, seed: int = 0) -
 
 def samples_of(gan: GAN, recipe: Recipe, n: int, seed: int = 0) -> torch.Tensor:
     """n samples from fixed noise, mapped to [-1, 1] (from [0, 1] for a zero-one recipe)."""
-    samples = metrics.sample_generator(gan.generator, n, seed=seed)
+    samples = metrics.sample_generator(gan.sampler, n, seed=seed)
     return (samples * 2 - 1).clamp(-1, 1) if recipe.data_in_zero_one else samples
 
 

@@ -7,6 +7,7 @@ The algorithm (the seed's steps 1-6) maps onto these functions:
     3. sample noise, make fakes        z = sample_noise(gan, len(real)); fake = gan.generator(z)
     4. update D on real vs fake        discriminator_step(gan, real, fake)
     5. update G to fool D              generator_step(gan, fake)
+       (and, optionally, average G)    update_ema(gan)
     6. repeat                          fit(gan, batches, max_steps=...)
 
 `train_step` is steps 2-5 in one call and `fit` repeats it with a progress bar, a history
@@ -26,10 +27,19 @@ Three choices make a step cheaper than the textbook loop, without changing the m
 And one choice trades a little precision for speed where the hardware supports it: with
 `precision="bfloat16"` the forward passes run under `torch.autocast` in bfloat16, while
 the weights, the optimiser and the losses stay in float32 (see `ganlib.device.fast_bfloat16`).
+
+One addition to the seed's algorithm is optional: with `ema_decay`, the GAN also keeps a
+*moving average of the generator's weights* (an exponential moving average, EMA), updated
+after every generator step (`update_ema`). Training never settles: G and D keep pushing
+each other around a good solution, so the weights of any single step carry some of that
+jitter. The average sits in the middle of it and draws cleaner, more varied digits. It is
+only looked at, never trained: samples come from `gan.sampler`, the average when there is
+one. ProGAN, StyleGAN and BigGAN all sample from such an average.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import time
@@ -99,6 +109,8 @@ class GAN:
     bfloat16: bool = False  # forward passes in bfloat16 (autocast); weights stay float32
     real_label: float = 1.0  # D's target for real images; 0.9 is one-sided label smoothing
     instance_noise: float = 0.0  # std of Gaussian noise added to every image D sees
+    generator_ema: nn.Module | None = None  # moving average of G's weights (see update_ema)
+    ema_decay: float = 0.0
     step: int = 0
     train_seconds: float = 0.0
     history: History = field(default_factory=History)
@@ -110,6 +122,11 @@ class GAN:
     @property
     def device(self) -> torch.device:
         return next(self.generator.parameters()).device
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator to draw samples from: the moving average if the GAN keeps one."""
+        return self.generator if self.generator_ema is None else self.generator_ema
 
     def autocast(self) -> torch.autocast:
         """The precision context for this GAN's forward passes (a no-op in float32)."""
@@ -150,20 +167,25 @@ def make_gan(
     seed: int = 0,
     device: str | torch.device | None = None,
     precision: str = "float32",
+    ema_decay: float = 0.0,
 ) -> GAN:
     """Step 1: put G and D on the device and give each its Adam optimiser.
 
     The defaults are the seed's (and the DCGAN paper's): learning rate 2e-4 and
-    betas (0.5, 0.999). A beta1 of 0.5 instead of Adam's usual 0.9 makes the momentum
-    forget faster, which helps when the target keeps moving, as it does in a game.
+    betas (0.5, 0.999). Adam's beta1 is its momentum: how much of the past steps' gradients
+    each step keeps. A beta1 of 0.5 instead of the usual 0.9 forgets faster, which helps
+    when the target keeps moving, as it does in a game; notebook 03 goes further, to 0.
     `d_lr` sets a different learning rate for the discriminator. `seed` seeds the noise
     generator, so a run is repeatable. `precision` is "float32", "bfloat16", or "auto":
-    bfloat16 where the device computes it fast, float32 elsewhere.
+    bfloat16 where the device computes it fast, float32 elsewhere. `ema_decay` above 0
+    (say 0.995) keeps a moving average of G's weights to sample from (`update_ema`).
     """
     if g_loss not in GENERATOR_LOSSES:
         raise InputError(f"g_loss must be one of {GENERATOR_LOSSES}, got {g_loss!r}.")
     if precision not in PRECISIONS:
         raise InputError(f"precision must be one of {PRECISIONS}, got {precision!r}.")
+    if not 0 <= ema_decay < 1:
+        raise InputError(f"ema_decay must be at least 0 (no average) and below 1, got {ema_decay!r}.")
     device = pick_device(device)
     generator.to(device)
     discriminator.to(device)
@@ -175,6 +197,8 @@ def make_gan(
         noise_rng=torch.Generator(device=device).manual_seed(seed),
         g_loss=g_loss,
         bfloat16=precision == "bfloat16" or (precision == "auto" and fast_bfloat16(device)),
+        generator_ema=copy.deepcopy(generator).requires_grad_(False) if ema_decay > 0 else None,
+        ema_decay=ema_decay,
     )
 
 
@@ -275,6 +299,23 @@ def generator_step(gan: GAN, fake: torch.Tensor, labels: torch.Tensor | None = N
     return {"g_loss": loss.item()}
 
 
+@torch.no_grad()
+def update_ema(gan: GAN) -> None:
+    """Step 5b (optional): move the averaged generator a little toward the generator.
+
+    For every weight, average <- decay * average + (1 - decay) * weight. With decay 0.995
+    each step moves the average 0.5% of the way, so it remembers roughly the last
+    1 / (1 - 0.995) = 200 steps. Buffers (batch normalisation's running statistics) are
+    copied as they are.
+    """
+    if gan.generator_ema is None:
+        return
+    for average, weight in zip(gan.generator_ema.parameters(), gan.generator.parameters()):
+        average.lerp_(weight, 1 - gan.ema_decay)
+    for average, buffer in zip(gan.generator_ema.buffers(), gan.generator.buffers()):
+        average.copy_(buffer)
+
+
 def generator_gradient_norm(gan: GAN, kind: GeneratorLoss, n: int = 256) -> float:
     """The size of the gradient that loss `kind` would give G's weights right now.
 
@@ -287,7 +328,7 @@ def generator_gradient_norm(gan: GAN, kind: GeneratorLoss, n: int = 256) -> floa
 
 
 def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None) -> dict[str, float]:
-    """Steps 3-5 for one batch of real data; records the step in `gan.history`.
+    """Steps 3-5 (and 5b) for one batch of real data; records the step in `gan.history`.
 
     For a conditional GAN, pass the batch's `labels`: the fakes are made for the same
     digits, so D compares real and fake examples of each digit.
@@ -298,6 +339,7 @@ def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None)
         fake = gan.generator(z) if labels is None else gan.generator(z, labels)
     stats = discriminator_step(gan, real, fake, labels)
     stats |= generator_step(gan, fake, labels)
+    update_ema(gan)
     gan.step += 1
     gan.train_seconds += time.perf_counter() - started
     gan.history.append(gan.step, gan.train_seconds, stats)

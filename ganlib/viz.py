@@ -108,7 +108,8 @@ class Dashboard(Callback):
     run leaves a picture behind.
 
     The samples always come from the same noise vectors `fixed_noise`, so from one
-    update to the next you see the *same* fakes improve.
+    update to the next you see the *same* fakes improve. They are drawn by `gan.sampler`:
+    the generator's moving average, if the GAN keeps one.
     """
 
     def __init__(
@@ -127,7 +128,7 @@ class Dashboard(Callback):
         fig = Figure(figsize=(11, 3.3))
         _draw_losses(fig.add_subplot(1, 3, 1), gan.history, self.smooth)
         _draw_d_outputs(fig.add_subplot(1, 3, 2), gan.history, self.smooth)
-        samples = generate(gan.generator, self.fixed_noise)
+        samples = generate(gan.sampler, self.fixed_noise)
         draw_grid(fig.add_subplot(1, 3, 3), image_grid(samples), f"samples at step {gan.step:,}")
         fig.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.9, wspace=0.2)  # cheaper than tight_layout
         return fig
@@ -170,7 +171,7 @@ class SampleFilm(Callback):
 
     def capture(self, gan: GAN) -> None:
         """Keep the current samples, as bytes (0-255), to keep the film small."""
-        images = generate(gan.generator, self.fixed_noise).float().cpu()
+        images = generate(gan.sampler, self.fixed_noise).float().cpu()
         self.frames[gan.step] = ((images + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
         if self.path is not None:
             from ganlib.checkpoint import atomic_save

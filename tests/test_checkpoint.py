@@ -49,6 +49,35 @@ def test_resuming_gives_the_same_losses_as_never_stopping(images, tmp_path):
     assert other.history.g_loss == gan.history.g_loss
 
 
+def test_the_generators_moving_average_is_saved_and_resumed(images, tmp_path):
+    def build_averaged(seed: int):
+        seed_everything(seed)
+        return make_gan(MLPGenerator(latent_dim=16, hidden=(32, 64)), MLPDiscriminator(hidden=(64, 32)),
+                        seed=seed, ema_decay=0.9)
+
+    gan, batches = build_averaged(0), ShuffledBatches(images, 16, seed=1)
+    fit(gan, batches, max_steps=9, progress=False)
+    save_checkpoint(tmp_path / "c.pt", gan, batches)
+    fit(gan, batches, max_steps=15, progress=False)
+
+    other, other_batches = build_averaged(123), ShuffledBatches(images, 16, seed=55)
+    load_checkpoint(tmp_path / "c.pt", other, other_batches)
+    fit(other, other_batches, max_steps=15, progress=False)
+    for mine, theirs in zip(gan.generator_ema.parameters(), other.generator_ema.parameters()):
+        assert torch.equal(mine, theirs)
+
+
+def test_a_checkpoint_without_an_average_starts_one_from_the_generator(images, tmp_path):
+    plain = build()
+    fit(plain, ShuffledBatches(images, 16), max_steps=3, progress=False)
+    save_checkpoint(tmp_path / "plain.pt", plain)
+    seed_everything(5)
+    averaged = make_gan(MLPGenerator(latent_dim=16, hidden=(32, 64)), MLPDiscriminator(hidden=(64, 32)), ema_decay=0.99)
+    load_checkpoint(tmp_path / "plain.pt", averaged)
+    for average, weight in zip(averaged.generator_ema.parameters(), plain.generator.parameters()):
+        assert torch.equal(average, weight)
+
+
 def test_checkpointer_saves_on_its_interval_and_at_the_end(images, tmp_path):
     gan, batches = build(), ShuffledBatches(images, 16)
     saves = []

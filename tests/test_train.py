@@ -22,6 +22,7 @@ from ganlib import (
     sample_noise,
     seed_everything,
     train_step,
+    update_ema,
 )
 from ganlib.toy import ToyBatches, mixture_1d
 
@@ -186,3 +187,32 @@ def test_train_step_records_history():
     stats = train_step(gan, next(ToyBatches(mixture_1d(), 16)))
     assert gan.step == 1 and gan.history.d_loss == [stats["d_loss"]]
     assert set(stats) == {"d_loss", "d_real", "d_fake", "g_loss"}
+
+
+def test_the_moving_average_follows_the_generator_by_one_minus_decay():
+    gan = toy_gan(ema_decay=0.9)
+    assert gan.sampler is gan.generator_ema and not any(p.requires_grad for p in gan.sampler.parameters())
+    start = _snapshot(gan.generator_ema)
+    with torch.no_grad():
+        for weight in gan.generator.parameters():
+            weight.add_(1.0)  # the generator moves by 1 everywhere
+    update_ema(gan)
+    for before, after in zip(start, gan.generator_ema.parameters()):
+        torch.testing.assert_close(after, before + 0.1)  # the average by 1 - 0.9 of that
+
+
+def test_training_updates_the_average_and_samples_come_from_it():
+    gan = toy_gan(ema_decay=0.99)
+    average_before = _snapshot(gan.generator_ema)
+    fit(gan, ToyBatches(mixture_1d(), 32), max_steps=20, progress=False)
+    assert _changed(average_before, gan.generator_ema)
+    assert any(not torch.equal(a, g) for a, g in zip(gan.generator_ema.parameters(), gan.generator.parameters()))
+    assert all(p.grad is None for p in gan.generator_ema.parameters())  # looked at, never trained
+    plain = toy_gan()
+    assert plain.generator_ema is None and plain.sampler is plain.generator
+
+
+def test_an_impossible_ema_decay_is_refused():
+    for decay in (1.0, -0.1, 2):
+        with pytest.raises(ValueError, match="ema_decay"):
+            toy_gan(ema_decay=decay)
