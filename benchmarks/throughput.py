@@ -9,7 +9,9 @@ Each round times the seed's loop, then ganlib, on the real MNIST training set at
 (they alternate, A B A B ..., so a slow phase of the machine hits both). Where the CPU
 has fast bfloat16 matrix instructions, ganlib with autocast to bfloat16 joins each round
 as a third loop. It prints images per second for each, the ratios, and the share of the
-CPU's float32 matrix-product peak that ganlib's float32 loop reaches.
+CPU's float32 matrix-product peak that ganlib's float32 loop reaches. Last, it profiles
+ganlib's steps and shows where their time goes: matrix products, precision casts, the
+optimiser, and everything else, in milliseconds per step.
 """
 
 from __future__ import annotations
@@ -48,6 +50,23 @@ def peak_matmul_flops(size: int = 2048, repeats: int = 10) -> float:
     for _ in range(repeats):
         a @ b
     return 2 * size**3 * repeats / (time.perf_counter() - started)
+
+
+def where_the_time_goes(gan: ganlib.GAN, batches: ganlib.ShuffledBatches, steps: int = 100) -> dict[str, float]:
+    """Milliseconds per ganlib step in each kind of operation, from PyTorch's profiler."""
+    kinds = {"aten::mm": "matrix products", "aten::addmm": "matrix products", "aten::copy_": "precision casts",
+             "aten::_fused_adam_": "optimiser", "Optimizer.step#Adam.step": "optimiser"}
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
+        started = time.perf_counter()
+        ganlib.fit(gan, batches, max_steps=gan.step + steps, progress=False)
+        total_ms = (time.perf_counter() - started) * 1e3 / steps
+    shares = dict.fromkeys(["matrix products", "precision casts", "optimiser"], 0.0)
+    for event in profile.key_averages():
+        if event.key in kinds:
+            shares[kinds[event.key]] += event.self_cpu_time_total / 1e3 / steps
+    shares["everything else"] = total_ms - sum(shares.values())
+    shares["whole step (profiled)"] = total_ms
+    return shares
 
 
 def time_seed(trainer: SeedTrainer, steps: int) -> float:
@@ -107,6 +126,13 @@ def main() -> None:
     else:
         print("bfloat16: this CPU has no fast bfloat16 matrix instructions; not measured")
     print(f"ganlib reaches {achieved / 1e9:.0f} GFLOP/s of a {peak / 1e9:.0f} GFLOP/s float32 matmul peak ({achieved / peak:.0%})")
+
+    loops = {"float32": gan} | ({"bfloat16": bf16} if bf16 is not None else {})
+    breakdown = {name: where_the_time_goes(loop, batches) for name, loop in loops.items()}
+    print("\nwhere a step's time goes, ms per step at batch 64 (self time in PyTorch's profiler):")
+    print(f"{'':24}" + "".join(f"{name:>10}" for name in breakdown))
+    for kind in next(iter(breakdown.values())):
+        print(f"{kind:24}" + "".join(f"{shares[kind]:10.2f}" for shares in breakdown.values()))
 
 
 if __name__ == "__main__":

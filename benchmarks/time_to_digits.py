@@ -1,24 +1,34 @@
 """Time to digits: how good a generator gets in a fixed wall-clock budget.
 
-Run it by hand, alone on the machine (it takes budgets × configurations, plus the seed's
-loop for up to --seed-minutes):
+Run it by hand, alone on the machine (about an hour with the defaults: three seeds of
+notebook 03's settings for 5 minutes each, then the seed's own loop for up to 30 minutes):
 
-    .venv/bin/python -m benchmarks.time_to_digits                      # the full table
-    .venv/bin/python -m benchmarks.time_to_digits --budgets 60 120 --configs seed-settings bs256-lr8e-4 bs128-lr7e-4-fp32
+    .venv/bin/python -m benchmarks.time_to_digits
+    .venv/bin/python -m benchmarks.time_to_digits --budgets 30 60 --seed-minutes 0 \\
+        --configs notebook-03 notebook-03,ema_decay=0 notebook-03,beta1=0.5,beta2=0.999
 
 Every configuration trains the seed's MLP architecture on real MNIST. The clock runs only
 while training: at each budget the run pauses, 5,000 samples from fixed noise are scored
 with `ganlib.metrics` (Fréchet distance in classifier space, coverage, confidence) against
-5,000 MNIST test images, and training resumes. The seed's loop (benchmarks/seed_loop.py)
-is scored the same way at the budgets and every --seed-every seconds, up to --seed-minutes,
-to find how long it needs to reach ganlib's figures. 'seed-settings' (ganlib's loop with the
-seed's batch 64, lr 2e-4, float32) separates the loop's speed from the lesson's tuning.
+5,000 MNIST test images, and training resumes. Each ganlib configuration runs once per
+--seeds (GAN runs vary from seed to seed, early on by a factor of two), and the summary
+gives the median and the range. The seed's loop (benchmarks/seed_loop.py) runs once, is
+scored the same way at the budgets and every --seed-every seconds, up to --seed-minutes,
+to find how long it needs to reach notebook 03's figures.
+
+A configuration is a preset, optionally followed by changes:
+
+    notebook-03       notebook 03's defaults (ganlib.setup_check.NOTEBOOK_03)
+    seed-settings     ganlib's loop with the seed's settings: batch 64, lr 2e-4, betas
+                      (0.5, 0.999), float32, no moving average; this separates the loop's
+                      speed from the lesson's tuning
+    PRESET,key=value,...   keys: batch_size, lr, beta1, beta2, ema_decay, precision
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import statistics
 import time
 
 import torch
@@ -27,21 +37,33 @@ import ganlib
 from benchmarks.seed_loop import SeedTrainer
 from ganlib import metrics
 from ganlib.data import data_root
+from ganlib.setup_check import NOTEBOOK_03
 
 SAMPLES = 5000
-NOTEBOOK_03 = "bs128-lr7e-4"  # what notebook 03 uses by default (ganlib.setup_check.NOTEBOOK_03)
+TARGETS = {30: 600}  # ganlib's figure after 30 s against the seed's loop's after 600 s
+PRESETS = {
+    "notebook-03": {
+        "batch_size": NOTEBOOK_03["BATCH_SIZE"], "lr": NOTEBOOK_03["LR"], "beta1": NOTEBOOK_03["BETA1"],
+        "beta2": NOTEBOOK_03["BETA2"], "ema_decay": NOTEBOOK_03["EMA_DECAY"], "precision": NOTEBOOK_03["PRECISION"],
+    },
+    "seed-settings": {
+        "batch_size": 64, "lr": 2e-4, "beta1": 0.5, "beta2": 0.999, "ema_decay": 0.0, "precision": "float32",
+    },
+}
 
 
-def parse_config(name: str) -> tuple[int, dict]:
-    """'bs256-lr8e-4' -> batch 256, lr 8e-4, bfloat16 where fast; a '-fp32' suffix forces float32.
-    'seed-settings' is the seed's batch 64 and lr 2e-4 in float32, with ganlib's loop."""
-    if name == "seed-settings":
-        return 64, {"lr": 2e-4, "precision": "float32"}
-    match = re.fullmatch(r"bs(\d+)-lr([0-9.]+(?:e-?[0-9]+)?)(-fp32)?", name)
-    if not match:
-        raise SystemExit(f"unknown configuration {name!r}: use seed-settings, bsN-lrX or bsN-lrX-fp32")
-    precision = "float32" if match.group(3) else "auto"
-    return int(match.group(1)), {"lr": float(match.group(2)), "precision": precision}
+def parse_config(name: str) -> dict:
+    """'notebook-03,lr=1.5e-3,ema_decay=0' -> notebook 03's settings with those two changed."""
+    preset, *changes = name.split(",")
+    if preset not in PRESETS:
+        raise SystemExit(f"unknown preset {preset!r}: use one of {sorted(PRESETS)}")
+    settings = dict(PRESETS[preset])
+    for change in changes:
+        key, _, value = change.partition("=")
+        if key not in settings:
+            raise SystemExit(f"unknown setting {key!r} in {name!r}: use one of {sorted(settings)}")
+        settings[key] = value if key == "precision" else type(settings[key])(float(value))
+    return settings
 
 
 def figures(generator: torch.nn.Module, reference: metrics.Seen) -> dict[str, float]:
@@ -50,71 +72,106 @@ def figures(generator: torch.nn.Module, reference: metrics.Seen) -> dict[str, fl
     return {"frechet": scores.frechet, "coverage": scores.coverage, "confidence": scores.confidence}
 
 
-def run_ganlib(name: str, budgets: list[float], images: torch.Tensor, reference) -> list[tuple]:
-    batch_size, options = parse_config(name)
-    ganlib.seed_everything(0)
-    gan = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator(), seed=0, **options)
-    batches = ganlib.ShuffledBatches(images, batch_size, seed=0)
-    rows = []
+def run_ganlib(name: str, seed: int, budgets: list[float], images: torch.Tensor, reference) -> dict[float, dict]:
+    """Train configuration `name` with `seed`; its figures at every budget."""
+    settings = parse_config(name)
+    ganlib.seed_everything(seed)
+    gan = ganlib.make_gan(
+        ganlib.MLPGenerator(), ganlib.MLPDiscriminator(), lr=settings["lr"],
+        betas=(settings["beta1"], settings["beta2"]), ema_decay=settings["ema_decay"],
+        precision=settings["precision"], seed=seed,
+    )
+    batches = ganlib.ShuffledBatches(images, settings["batch_size"], seed=seed)
+    at = {}
     for budget in budgets:
         ganlib.fit(gan, batches, max_seconds=budget - gan.train_seconds, progress=False)
-        gan.generator.eval()
-        rows.append((name, budget, gan.step, figures(gan.generator, reference)))
-        print(_line(*rows[-1]), flush=True)
-    return rows
+        at[budget] = figures(gan.sampler, reference)
+        print(_line(f"{name} (seed {seed})", budget, gan.step, at[budget]), flush=True)
+    return at
 
 
-def run_seed(budgets: list[float], every: float, minutes: float, reference, targets: dict[float, float]) -> list[tuple]:
-    """The seed's loop, scored at `budgets` and every `every` s; stops once it has matched
-    every target Fréchet distance, or after `minutes`."""
+def run_seed_loop(marks: list[float], reference, targets: dict[float, float]) -> dict[float, dict]:
+    """The seed's loop, scored at every mark (seconds of training); it stops early once it
+    has matched every target Fréchet distance and passed the last of `TARGETS`'s marks."""
     trainer = SeedTrainer(data_root())
-    marks = sorted(set(budgets) | {every * k for k in range(1, int(minutes * 60 / every) + 1)})
-    trained, rows, reached = 0.0, [], {}
+    trained, at, reached = 0.0, {}, {}
     for mark in marks:
         started = time.perf_counter()
         while trained + (time.perf_counter() - started) < mark:
             trainer.step()
         trained += time.perf_counter() - started
-        scores = figures(trainer.generator.eval(), reference)
+        at[mark] = figures(trainer.generator.eval(), reference)
         trainer.generator.train()
-        for target, value in targets.items():
-            if target not in reached and scores["frechet"] <= value:
-                reached[target] = mark
-        rows.append(("seed loop", mark, trainer.steps, scores))
-        print(_line(*rows[-1]), flush=True)
-        if len(reached) == len(targets) and mark >= max(budgets):
+        print(_line("seed loop", mark, trainer.steps, at[mark]), flush=True)
+        for budget, target in targets.items():
+            if budget not in reached and at[mark]["frechet"] <= target:
+                reached[budget] = mark
+        if len(reached) == len(targets) and mark >= max(TARGETS.values()):
             break
-    for target, value in targets.items():
-        when = f"after {reached[target]:.0f} s" if target in reached else f"not within {minutes:.0f} min"
-        print(f"seed loop reaches ganlib's {target:.0f}-s Fréchet distance ({value:.1f}) {when}")
-    return rows
+    for budget, target in targets.items():
+        when = f"after {reached[budget]:.0f} s" if budget in reached else f"not within {max(at):.0f} s"
+        print(f"the seed's loop reaches notebook 03's {budget:.0f}-s median Fréchet distance ({target:.1f}) {when}")
+    return at
 
 
 def _line(name: str, budget: float, steps: int, scores: dict[str, float]) -> str:
-    return (f"{name:18} {budget:5.0f} s {steps:7,} steps   Fréchet {scores['frechet']:7.1f}   "
+    return (f"{name:34} {budget:5.0f} s {steps:7,} steps   Fréchet {scores['frechet']:7.1f}   "
             f"coverage {scores['coverage']:.3f}   confidence {scores['confidence']:.3f}")
+
+
+def summarise(results: dict[str, list[dict[float, dict]]], seed_loop: dict[float, dict], budgets: list[float]) -> None:
+    """The table of medians and ranges, and the two comparisons with the seed's loop."""
+    print(f"\nFréchet distance after each budget ({SAMPLES:,} samples; median of the seeds, with min-max):")
+    print(f"{'budget':>8}  " + "  ".join(f"{name:>30}" for name in results) + f"  {'seed loop':>10}")
+    for budget in budgets:
+        cells = []
+        for runs in results.values():
+            values = [run[budget]["frechet"] for run in runs]
+            cells.append(f"{statistics.median(values):8.1f} ({min(values):.1f}-{max(values):.1f})")
+        seed = f"{seed_loop[budget]['frechet']:10.1f}" if budget in seed_loop else f"{'-':>10}"
+        print(f"{budget:6.0f} s  " + "  ".join(f"{cell:>30}" for cell in cells) + f"  {seed}")
+    if "notebook-03" not in results or not seed_loop:
+        return
+    runs = results["notebook-03"]
+    for ours, theirs in TARGETS.items():
+        if ours in budgets and theirs in seed_loop:
+            worst = max(run[ours]["frechet"] for run in runs)
+            verdict = "yes" if worst <= seed_loop[theirs]["frechet"] else "no"
+            print(f"notebook-03 after {ours} s, worst seed {worst:.1f}; seed's loop after {theirs} s "
+                  f"{seed_loop[theirs]['frechet']:.1f}: matched by every seed: {verdict}")
+    last = max(budgets)
+    worst = max(run[last]["frechet"] for run in runs)
+    best_mark = min(seed_loop, key=lambda mark: seed_loop[mark]["frechet"])
+    print(f"notebook-03 after {last:.0f} s, worst seed {worst:.1f}; the seed's loop's best in "
+          f"{max(seed_loop):.0f} s: {seed_loop[best_mark]['frechet']:.1f} (at {best_mark:.0f} s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budgets", type=float, nargs="+", default=[30, 60, 120, 300])
-    parser.add_argument("--configs", nargs="+", default=[NOTEBOOK_03],
-                        help="seed-settings, or bsN-lrX (bfloat16 where fast) / bsN-lrX-fp32")
+    parser.add_argument("--configs", nargs="+", default=["notebook-03"], help="see the module's docstring")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--seed-minutes", type=float, default=30.0, help="0 skips the seed's loop")
     parser.add_argument("--seed-every", type=float, default=60.0)
     args = parser.parse_args()
 
+    for name in args.configs:
+        parse_config(name)  # fail on a typo now, not after an hour
     threads = ganlib.configure_threads()
     images, _ = ganlib.load_mnist()
     reference = metrics.real_reference(SAMPLES)
     print(f"torch {torch.__version__}, {threads} threads, bfloat16 fast here: "
           f"{ganlib.device.fast_bfloat16(torch.device('cpu'))}; {SAMPLES:,} samples scored per point")
-    results = []
-    for name in args.configs:
-        results += run_ganlib(name, args.budgets, images, reference)
+    results = {name: [run_ganlib(name, seed, args.budgets, images, reference) for seed in args.seeds]
+               for name in args.configs}
+    seed_loop = {}
     if args.seed_minutes > 0:
-        targets = {budget: scores["frechet"] for name, budget, _, scores in results if name == NOTEBOOK_03}
-        run_seed(args.budgets, args.seed_every, args.seed_minutes, reference, targets)
+        every = [args.seed_every * k for k in range(1, int(args.seed_minutes * 60 / args.seed_every) + 1)]
+        marks = sorted(set(args.budgets) | set(TARGETS.values()) | set(every))
+        targets = {budget: statistics.median(run[budget]["frechet"] for run in results["notebook-03"])
+                   for budget in args.budgets} if "notebook-03" in results else {}
+        seed_loop = run_seed_loop(marks, reference, targets)
+    summarise(results, seed_loop, args.budgets)
 
 
 if __name__ == "__main__":
