@@ -8,8 +8,9 @@ Run it by hand, alone on the machine:
 the disk cache ("warm"), as the median of several: the clock starts just before the import
 statement and stops just after it. Python's own start (about 0.02 s) is not counted, nor
 its exit, where PyTorch spends another few tenths of a second tidying up; the wall time of
-the whole command is printed too. `from ganlib import metrics, viz` is what notebooks 04
-and 05 import. Notebook 03 is timed the way a participant
+the whole command is printed too, and the resident memory after the import.
+`from ganlib import metrics, viz` is what notebooks 04 and 05 import; torchvision and
+torchmetrics are timed for comparison, as ganlib's data loading and metrics do without them. Notebook 03 is timed the way a participant
 meets it: the clock starts when its kernel is asked for, its cells run in order with their
 default parameters up to the training cell, and the clock stops when one training step
 has finished (that cell's own `ganlib.fit`, limited to one step).
@@ -32,19 +33,21 @@ NOTEBOOK_03 = Path("notebooks/03_mnist_gan.ipynb")
 TRAINING_CELL = "ganlib.fit(gan, batches, max_steps=total_steps"
 
 
-def import_seconds(statement: str, repeats: int = 7) -> tuple[list[float], list[float]]:
+def import_seconds(statement: str, repeats: int = 7) -> tuple[list[float], list[float], float]:
     """Seconds of `statement` (an import) in fresh interpreters, warm cache: the import
-    alone, timed inside the interpreter, and the whole command, start to exit."""
-    code = f"import time; started = time.perf_counter(); {statement}; print(time.perf_counter() - started)"
+    alone, timed inside the interpreter, and the whole command, start to exit; and the
+    interpreter's resident memory after the import, in MiB."""
+    code = (f"import time; started = time.perf_counter(); {statement}; seconds = time.perf_counter() - started; "
+            "import psutil; print(seconds, psutil.Process().memory_info().rss / 2**20)")
     command = [sys.executable, "-c", code]
     subprocess.run(command, check=True, capture_output=True)  # warm the disk cache
     inside, whole = [], []
     for _ in range(repeats):
         started = time.perf_counter()
-        printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        seconds, resident_mib = map(float, subprocess.run(command, check=True, capture_output=True, text=True).stdout.split())
         whole.append(time.perf_counter() - started)
-        inside.append(float(printed))
-    return inside, whole
+        inside.append(seconds)
+    return inside, whole, resident_mib
 
 
 def _summary(times: list[float]) -> str:
@@ -69,9 +72,12 @@ def seconds_to_first_step() -> float:
 
 
 def main() -> None:
-    for statement in ("import ganlib", "import torch", "from ganlib import metrics, viz"):
-        inside, whole = import_seconds(statement)
-        print(f"{statement:32} warm: {_summary(inside)}; whole command {statistics.median(whole):.2f} s")
+    # torchvision and torchmetrics: what ganlib's data loading and metrics avoid importing.
+    for statement in ("import ganlib", "import torch", "from ganlib import metrics, viz",
+                      "import torchvision", "import torchmetrics"):
+        inside, whole, resident_mib = import_seconds(statement)
+        print(f"{statement:32} warm: {_summary(inside)}; whole command {statistics.median(whole):.2f} s; "
+              f"resident memory after it {resident_mib:,.0f} MiB")
     print(f"notebook 03, kernel start to first training step done: {seconds_to_first_step():.1f} s")
 
 

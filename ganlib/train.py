@@ -7,7 +7,7 @@ The algorithm (the seed's steps 1-6) maps onto these functions:
     3. sample noise, make fakes        z = sample_noise(gan, len(real)); fake = gan.generator(z)
     4. update D on real vs fake        discriminator_step(gan, real, fake)
     5. update G to fool D              generator_step(gan, fake)
-       (and, optionally, average G)    update_ema(gan)
+    5b. keep G's average (optional)    update_ema(gan)
     6. repeat                          fit(gan, batches, max_steps=...)
 
 `train_step` is steps 2-5 in one call and `fit` repeats it with a progress bar, a history
@@ -32,7 +32,7 @@ One addition to the seed's algorithm is optional: with `ema_decay`, the GAN also
 *moving average of the generator's weights* (an exponential moving average, EMA), updated
 after every generator step (`update_ema`). Training never settles: G and D keep pushing
 each other around a good solution, so the weights of any single step carry some of that
-jitter. The average sits in the middle of it and draws cleaner, more varied digits. It is
+jitter. The average sits in the middle of it and draws cleaner digits, sooner. It is
 only looked at, never trained: samples come from `gan.sampler`, the average when there is
 one. ProGAN, StyleGAN and BigGAN all sample from such an average.
 """
