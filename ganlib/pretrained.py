@@ -71,6 +71,8 @@ RECIPES = {
         "epochs": 20,
         "batch_size": 128,
         "lr": 5e-4,
+        "betas": (0.5, 0.999),
+        "ema_decay": 0.0,
         "precision": "auto",
         "seed": 0,
     },
@@ -81,6 +83,8 @@ RECIPES = {
         "epochs": 30,
         "batch_size": 128,
         "lr": 7e-4,
+        "betas": (0.5, 0.999),
+        "ema_decay": 0.0,
         "precision": "auto",
         "seed": 0,
     },
@@ -165,9 +169,8 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
     images, labels = load_mnist(root)
     generator = recipe["generator"]()
     conditional = hasattr(generator, "classes")  # a conditional GAN trains on (image, label) pairs
-    gan = make_gan(generator, recipe["discriminator"](), lr=recipe["lr"], betas=recipe.get("betas", (0.5, 0.999)),
-                   seed=recipe["seed"], precision=recipe.get("precision", "float32"),
-                   ema_decay=recipe.get("ema_decay", 0.0))
+    gan = make_gan(generator, recipe["discriminator"](), lr=recipe["lr"], betas=recipe["betas"], seed=recipe["seed"],
+                   precision=recipe["precision"], ema_decay=recipe["ema_decay"])
     batches = ShuffledBatches(images, recipe["batch_size"], seed=recipe["seed"], labels=labels if conditional else None)
     reference = metrics.real_reference(root=root)
     selection = _Selection(batches.steps_per_epoch, recipe.get("snapshot_steps", []), reference)
@@ -187,9 +190,7 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
         "name": name,
         "description": recipe["description"],
         "command": f"python -m ganlib train-pretrained {name}",
-        **{key: recipe[key] for key in ("epochs", "batch_size", "lr", "seed")},
-        "betas": list(recipe.get("betas", (0.5, 0.999))),
-        "ema_decay": recipe.get("ema_decay", 0.0),
+        **{key: recipe[key] for key in ("epochs", "batch_size", "lr", "betas", "ema_decay", "seed")},
         "precision": "bfloat16" if gan.bfloat16 else "float32",
         "steps": gan.step,
         "chosen_step": best_step,
