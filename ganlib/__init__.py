@@ -11,7 +11,8 @@ One idea per module, each short enough to read in one sitting:
     viz         sample grids, training curves, the live dashboard
     device      GPU if present, else all CPU cores
 
-    notebook    set-up, quick mode and parameter checks for the notebooks
+    checks      the argument checks every public function uses, with messages that say the fix
+    notebook    set-up, quick mode, parameter checks and run folders for the notebooks
     exercises   the friendly checks of the notebooks' exercises
     pretrained  generators trained in advance, shipped with ganlib
     setup_check, playground, widgets: the interactive parts of notebooks 00-02
@@ -42,6 +43,6 @@ from ganlib.train import (
     update_ema,
 )
 
-from ganlib import exercises, notebook, pretrained, toy  # noqa: E402 (light modules, used as ganlib.x)
+from ganlib import checks, exercises, notebook, pretrained, toy  # noqa: E402 (light modules, used as ganlib.x)
 
 __version__ = "0.1.0"

@@ -18,6 +18,16 @@ from ganlib.errors import GanlibError
 from ganlib.pretrained import RECIPES, train
 
 
+INTERRUPTED = {
+    "fetch-mnist": ("run the command again to finish the download; if it then names a damaged file, "
+                    "delete that file and run it once more."),
+    "train-pretrained": "the shipped generator, its record and its snapshots are unchanged.",
+    "train-classifier": "the shipped classifier and its record are unchanged.",
+    "report": "nothing was written.",
+}
+"""What an interrupted command leaves behind, in a sentence."""
+
+
 def print_report(root=None, samples: int = 10_000) -> None:
     """The figures behind the workbook's claims, measured now on this machine."""
     from ganlib import metrics
@@ -64,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except GanlibError as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\nInterrupted: {INTERRUPTED[args.command]}", file=sys.stderr)
+        return 130  # the usual exit status after Ctrl-C
     return 0
 
 

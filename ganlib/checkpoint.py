@@ -6,7 +6,7 @@ networks (and the generator's moving average, if the GAN keeps one), both optimi
 step count, and the state of every random number generator the run uses, including the
 position in the shuffled data. Resuming from it gives the same losses as never stopping.
 
-Three safety rules:
+Four safety rules:
 
 * **Atomic writes.** A checkpoint is written to a temporary file beside the target, flushed
   to disk, then renamed over the old one. A rename is all-or-nothing, so a crash, a kill or
@@ -16,25 +16,52 @@ Three safety rules:
   arbitrary Python objects, and a crafted file could run any command on your machine.
 * **The right model.** Loading checks that the checkpoint's layers match the networks
   you load it into, and says which layers differ if they don't.
+* **One writer per run.** While a run trains, its folder is locked (`RunLock`): a second
+  notebook or script that tries to train into the same folder is refused, with the name
+  of the one that is training, instead of silently overwriting its steps.
+
+When a run continues, what was *learned* comes from the checkpoint (weights, Adam's
+running averages, the step, the history, the random number generators) and the
+*settings* come from you: the learning rates, betas and losses you give `make_gan` now
+apply from there on, and `load_checkpoint` says which of them differ from the saved ones.
+That is what makes "lower the learning rate and resume" work after a divergence.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
+import math
 import os
 import pickle
+import socket
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 
+from ganlib import checks
 from ganlib.errors import CheckpointError, InputError
-from ganlib.train import GAN, Callback, History
+from ganlib.train import GAN, Callback, History, check_gan
+
+try:  # a lock on a file, released by the system when its process ends, however it ends
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 FORMAT = "ganlib-checkpoint-1"
 LAST = "last.pt"
 """The file name of a run folder's latest checkpoint."""
+LOCK = "training.lock"
+"""The file in a run folder that is locked while the run trains; it names who trains it."""
 
 
 def architecture(model: nn.Module) -> dict[str, Any]:
@@ -45,6 +72,8 @@ def architecture(model: nn.Module) -> dict[str, Any]:
 
 def save_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> Path:
     """Write `gan` (and the data stream's position, if `batches` has one) to `path`, atomically."""
+    check_gan(gan, "save_checkpoint(path, gan)")
+    path = checks.path(path)
     state = {
         "format": FORMAT,
         "generator_architecture": architecture(gan.generator),
@@ -55,6 +84,7 @@ def save_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> P
         "g_optimizer": gan.g_optimizer.state_dict(),
         "d_optimizer": gan.d_optimizer.state_dict(),
         "g_loss": gan.g_loss,
+        "settings": settings_of(gan),
         "step": gan.step,
         "train_seconds": gan.train_seconds,
         "history": gan.history.state_dict(),
@@ -65,24 +95,58 @@ def save_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> P
     return atomic_save(state, path)
 
 
+def settings_of(gan: GAN) -> dict[str, Any]:
+    """The settings a GAN trains with, by their names in `make_gan` (and the GAN's fields)."""
+    return {
+        "lr": gan.g_optimizer.param_groups[0]["lr"],
+        "d_lr": gan.d_optimizer.param_groups[0]["lr"],
+        "betas": list(gan.g_optimizer.param_groups[0]["betas"]),
+        "g_loss": gan.g_loss,
+        "ema_decay": gan.ema_decay,
+        "precision": "bfloat16" if gan.bfloat16 else "float32",
+        "real_label": gan.real_label,
+        "instance_noise": gan.instance_noise,
+    }
+
+
+def _saved_settings(state: dict) -> dict[str, Any]:
+    """The settings a checkpoint was saved with (older checkpoints hold only some of them)."""
+    if "settings" in state:
+        return state["settings"]
+    g_group, d_group = state["g_optimizer"]["param_groups"][0], state["d_optimizer"]["param_groups"][0]
+    return {"lr": g_group["lr"], "d_lr": d_group["lr"], "betas": list(g_group["betas"]), "g_loss": state["g_loss"]}
+
+
+def setting_changes(state: dict, gan: GAN) -> list[str]:
+    """'name saved -> now' for every setting of `gan` that differs from the checkpoint's."""
+    now = settings_of(gan)
+    return [f"{name} {saved!r} → {now[name]!r}" for name, saved in _saved_settings(state).items()
+            if name in now and saved != now[name]]
+
+
 def atomic_save(obj: Any, path: str | os.PathLike) -> Path:
     """`torch.save(obj, path)` such that `path` always holds either the old or the new file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
         with open(temporary, "wb") as file:
             torch.save(obj, file)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException as error:  # also Ctrl-C in the middle of a save
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
+            fix = ("Free some disk space and save again." if error.errno in (errno.ENOSPC, errno.EDQUOT)
+                   else "Choose a file name in a folder you can write to (for notebooks: set GANLIB_RUNS) "
+                        "and save again.")
             raise CheckpointError(
-                f"Could not write the checkpoint {path}: {error.strerror or error}. "
-                "The previous checkpoint, if there was one, is intact. Free some disk "
-                "space (or choose another folder) and save again."
+                f"Could not write {path}: {error.strerror or error}. The previous file, if "
+                f"there was one, is intact. {fix}"
             ) from None
         raise
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself survive a power cut
@@ -94,9 +158,36 @@ def atomic_save(obj: Any, path: str | os.PathLike) -> Path:
     return path
 
 
+@contextmanager
+def replace_together(folder: Path) -> Iterator[Path]:
+    """A fresh staging folder inside `folder` to write a set of new files into. When the
+    block ends without an error, each file moves onto its namesake in `folder`; on an
+    error or an interruption, `folder` is left exactly as it was.
+
+        with replace_together(WEIGHTS) as staging:
+            torch.save(weights, staging / "model.pt")
+            (staging / "model.json").write_text(record)
+
+    Each move is a rename, all-or-nothing; the files are all complete before the first one
+    moves, so at worst a crash between two renames leaves one old file beside a new one.
+    """
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+    except OSError as error:
+        raise CheckpointError(f"Cannot write into {folder}: {error.strerror or error}.") from None
+    try:
+        yield staging
+        for file in sorted(staging.iterdir()):
+            os.replace(file, folder / file.name)
+    finally:
+        for file in staging.iterdir():
+            file.unlink()
+        staging.rmdir()
+
+
 def safe_load(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> Any:
     """`torch.load(path, weights_only=True)`, with every failure turned into a clear message."""
-    path = Path(path)
+    path = checks.path(path)
     if not path.is_file():
         raise CheckpointError(f"There is no checkpoint at {path}.")
     try:
@@ -115,11 +206,21 @@ def safe_load(path: str | os.PathLike, map_location: str | torch.device = "cpu")
         ) from None
 
 
+CHECKPOINT_KEYS = ("generator_architecture", "discriminator_architecture", "generator", "discriminator",
+                   "g_optimizer", "d_optimizer", "g_loss", "step", "train_seconds", "history", "noise_rng",
+                   "torch_rng", "batches")
+"""What every ganlib checkpoint holds (newer ones also hold "settings" and "generator_ema")."""
+
+
 def read_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict:
     """Load a ganlib training checkpoint safely (see `safe_load`) and check that it is one."""
     state = safe_load(path, map_location)
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(f"{path} is a PyTorch file but not a ganlib checkpoint.")
+    missing = [key for key in CHECKPOINT_KEYS if key not in state]
+    if missing:
+        raise CheckpointError(f"{path} is an incomplete ganlib checkpoint (it lacks {', '.join(missing)}); "
+                              "it cannot be resumed. Start a new run.")
     return state
 
 
@@ -144,45 +245,70 @@ def check_architecture(saved: dict[str, Any], model: nn.Module, role: str, path:
 
 
 def load_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> GAN:
-    """Restore `gan` (and `batches`, if given) in place from a checkpoint; return `gan`."""
-    path = Path(path)
+    """Restore `gan` (and `batches`, if given) in place from a checkpoint; return `gan`.
+
+    The weights, Adam's state, the step, the history and the random number generators
+    come from the checkpoint; the settings (learning rates, betas, losses) stay those of
+    `gan`, and any that differ from the checkpoint's are printed.
+    """
+    check_gan(gan, "load_checkpoint(path, gan)")
+    if batches is not None and not hasattr(batches, "load_state_dict"):
+        raise InputError(f"batches must be the stream you train on, such as ganlib.ShuffledBatches, which can "
+                         f"continue where it stopped; got {type(batches).__name__}. Leave it out to start the data afresh.")
+    path = checks.path(path)
     state = read_checkpoint(path, map_location=gan.device)
     check_architecture(state["generator_architecture"], gan.generator, "generator", path)
     check_architecture(state["discriminator_architecture"], gan.discriminator, "discriminator", path)
+    if batches is not None and state["batches"] is not None:  # first: it may refuse, before anything changed
+        batches.load_state_dict(state["batches"])
     gan.generator.load_state_dict(state["generator"])
     gan.discriminator.load_state_dict(state["discriminator"])
     if gan.generator_ema is not None:
         saved_average = state.get("generator_ema")  # None: saved without one, so start it from G
         gan.generator_ema.load_state_dict(state["generator"] if saved_average is None else saved_average)
+    changes = setting_changes(state, gan)
     _load_optimizer(gan.g_optimizer, state["g_optimizer"])
     _load_optimizer(gan.d_optimizer, state["d_optimizer"])
-    gan.g_loss = state["g_loss"]
     gan.step = state["step"]
     gan.train_seconds = state["train_seconds"]
     gan.history = History.from_state_dict(state["history"])
     gan.noise_rng.set_state(state["noise_rng"])
     torch.set_rng_state(state["torch_rng"])
-    if batches is not None and state["batches"] is not None:
-        batches.load_state_dict(state["batches"])
+    if changes:
+        print(f"Continuing from step {gan.step:,} with the settings given now, not those of the checkpoint: "
+              + "; ".join(changes) + ".")
     return gan
 
 
 def _load_optimizer(optimizer: torch.optim.Optimizer, state: dict) -> None:
-    """Load an optimiser's state but keep its own implementation flags (fused or not),
-    which depend on the device it runs on, not on where the checkpoint was made."""
-    flags = [{key: group.get(key) for key in ("fused", "foreach")} for group in optimizer.param_groups]
+    """Load an optimiser's running averages but keep its settings: the learning rate and
+    betas given now, and its implementation flags (fused or not), which depend on the
+    device it runs on, not on where the checkpoint was made."""
+    settings = [{key: value for key, value in group.items() if key != "params"} for group in optimizer.param_groups]
     optimizer.load_state_dict(state)
-    for group, saved_flags in zip(optimizer.param_groups, flags):
-        group.update(saved_flags)
+    for group, own_settings in zip(optimizer.param_groups, settings):
+        group.update(own_settings)
 
 
 def resume(run_dir: str | os.PathLike, gan: GAN, batches: Any = None) -> bool:
     """Continue the run in `run_dir` if it has a checkpoint: True if one was loaded."""
-    path = Path(run_dir) / LAST
+    path = _run_path(run_dir) / LAST
     if not path.exists():
         return False
     load_checkpoint(path, gan, batches)
     return True
+
+
+def _run_path(run_dir: str | os.PathLike) -> Path:
+    run_dir = checks.path(run_dir, "run_dir")
+    if run_dir.exists() and not run_dir.is_dir():
+        raise InputError(f"{run_dir} is a file; a run needs a folder of its own. Choose another name for the run.")
+    return run_dir
+
+
+def is_run_folder(path: Path) -> bool:
+    """True if `path` is a folder that a training run made (it has a checkpoint or a lock file)."""
+    return path.is_dir() and ((path / LAST).exists() or (path / LOCK).exists())
 
 
 RUN_MODES = ("continue", "restart")
@@ -195,40 +321,194 @@ def start_or_resume(run_dir: str | os.PathLike, gan: GAN, batches: Any = None, m
       so training goes on where it stopped; otherwise start at step 0.
     * "restart": start at step 0. An earlier run in `run_dir` is not deleted: the folder
       is renamed with the time appended, so what you trained before is still there.
+      Only a run's own folder is ever renamed: any other folder is refused.
     """
-    if mode not in RUN_MODES:
-        raise InputError(f"mode must be one of {RUN_MODES}, got {mode!r}.")
-    run_dir = Path(run_dir)
-    if mode == "restart" and run_dir.exists():
-        kept = run_dir.with_name(f"{run_dir.name}-before-{time.strftime('%Y%m%d-%H%M%S')}")
-        run_dir.rename(kept)
+    check_gan(gan, "start_or_resume(run_dir, gan)")
+    checks.one_of(mode, "mode", RUN_MODES)
+    run_dir = _run_path(run_dir)
+    if mode == "restart" and run_dir.exists() and any(run_dir.iterdir()):
+        if not is_run_folder(run_dir):
+            raise InputError(
+                f"{run_dir} is not a training run's folder (it holds no {LAST}), so it is left as it is. "
+                "Give the run a name of its own."
+            )
+        with RunLock(run_dir):  # not while another process trains in it
+            kept = _unused_name(run_dir, time.strftime("%Y%m%d-%H%M%S"))
+            run_dir.rename(kept)
         return f"Starting a new run in {run_dir.name}/; the previous one is kept in {kept.name}/."
     if resume(run_dir, gan, batches):
         return f"Continuing the run in {run_dir.name}/ from step {gan.step:,} (its last checkpoint)."
     return f"Starting a new run in {run_dir.name}/."
 
 
+def _unused_name(run_dir: Path, stamp: str) -> Path:
+    """`<run>-before-<stamp>`, or with -2, -3, ... appended if that is taken (two restarts
+    within one second)."""
+    candidate = run_dir.with_name(f"{run_dir.name}-before-{stamp}")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = run_dir.with_name(f"{run_dir.name}-before-{stamp}-{number}")
+    return candidate
+
+
+class RunInUse(CheckpointError):
+    """Another process is training in this run's folder."""
+
+
+class RunLock:
+    """A lock on a run folder, held while the run trains, so that only one process writes it.
+
+    The lock is the operating system's lock on the file `training.lock` (`flock`), which
+    the system releases when the process ends, even by a crash or a kill: a lock can never
+    be left behind. The file also says who holds it (process, machine, program, since
+    when), so that the process that is refused can say who is training.
+
+        with RunLock(run_dir):
+            ...  # only this process trains in run_dir here
+    """
+
+    def __init__(self, run_dir: str | os.PathLike) -> None:
+        self.path = Path(run_dir) / LOCK
+        self._file = None
+
+    def acquire(self) -> None:
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            file = open(self.path, "a+", encoding="utf-8")
+        except OSError as error:
+            raise CheckpointError(f"Cannot write into the run folder {folder}: {error.strerror or error}. "
+                                  "Choose a folder you can write to (for notebooks: set GANLIB_RUNS).") from None
+        try:
+            _lock(file)
+        except BlockingIOError:
+            holder = _read_holder(file)
+            file.close()
+            raise RunInUse(
+                f"Another process is training this run right now: {holder}. Two trainings in one "
+                "folder would overwrite each other's steps. Wait for it to finish (or stop it), or "
+                f"give this run another name. The folder: {folder}"
+            ) from None
+        except OSError:  # a file system without locks (some network drives): train unguarded
+            print(f"Note: {folder} cannot be locked, so nothing stops a second process from training into it.")
+        file.seek(0)
+        file.truncate()
+        file.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "program": _program(),
+                               "since": time.strftime("%Y-%m-%d %H:%M:%S")}))
+        file.flush()
+        self._file = file
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the file releases the lock
+            self._file = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+
+def _lock(file) -> None:
+    """Lock `file` without waiting; BlockingIOError if another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    try:
+        file.seek(0)
+        msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
+    except PermissionError:  # what msvcrt raises for a lock held elsewhere
+        raise BlockingIOError from None
+
+
+def _program() -> str:
+    """What this process is, in words: a notebook's name if Jupyter says it, else its command."""
+    notebook = os.environ.get("JPY_SESSION_NAME")
+    if notebook:
+        return f"the notebook {Path(notebook).name}"
+    return "python " + " ".join(sys.argv)[:120]
+
+
+def _read_holder(file) -> str:
+    """Who holds the lock, in words, from what the holder wrote into the lock file."""
+    try:
+        file.seek(0)
+        holder = json.loads(file.read())
+        return f"{holder['program']} (process {holder['pid']} on {holder['host']}, training since {holder['since']})"
+    except (OSError, ValueError, KeyError, TypeError):  # not written yet, or unreadable while locked (Windows)
+        return "a process that did not say which"
+
+
 class Checkpointer(Callback):
     """Saves `run_dir/last.pt` every `every` steps and when training stops.
 
     Pass the same `batches` you train on, so that the checkpoint also remembers where in
-    the shuffled data the run is.
+    the shuffled data the run is. While `fit` runs, the run folder is locked (`RunLock`),
+    and training does not start if the folder holds a checkpoint further along than the
+    GAN (resume it first, or use another folder): a save never goes back in time. A state
+    whose last step was not finite (a diverged run) is never saved.
     """
 
     def __init__(self, run_dir: str | os.PathLike, every: int, batches: Any = None) -> None:
-        self.path = Path(run_dir) / LAST
-        self.every = every
+        self.path = _run_path(run_dir) / LAST
+        self.every = checks.whole_number(every, "every", 1)
         self.batches = batches
+        self._lock = RunLock(self.path.parent)
         self._saved_step: int | None = None
 
     def save(self, gan: GAN) -> None:
         save_checkpoint(self.path, gan, self.batches)
         self._saved_step = gan.step
 
+    def on_start(self, gan: GAN) -> None:
+        self._lock.acquire()
+        try:
+            self._saved_step = self._step_on_disk(gan)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _step_on_disk(self, gan: GAN) -> int | None:
+        """The step of the checkpoint already in the folder, if it is this run's; a refusal if
+        saving would lose it (another model, or further along); an unreadable file is set aside."""
+        if not self.path.exists():
+            return None
+        try:
+            state = read_checkpoint(self.path)
+        except CheckpointError as error:
+            kept = self.path.with_name(f"{LAST}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+            self.path.rename(kept)
+            print(f"{error} It is kept as {kept.name}; this run saves a new {LAST}.")
+            return None
+        check_architecture(state["generator_architecture"], gan.generator, "generator", self.path)
+        check_architecture(state["discriminator_architecture"], gan.discriminator, "discriminator", self.path)
+        if state["step"] > gan.step:
+            raise CheckpointError(
+                f"{self.path} holds a run at step {state['step']:,}, further along than this GAN (step {gan.step:,}); "
+                "saving would throw those steps away. Resume it first (ganlib.resume(run_dir, gan, batches)), "
+                "or save this run in another folder."
+            )
+        return state["step"]
+
     def on_step(self, gan: GAN) -> None:
         if gan.step % self.every == 0:
             self.save(gan)
 
     def on_end(self, gan: GAN) -> None:
-        if self._saved_step != gan.step:
-            self.save(gan)
+        try:
+            if self._saved_step != gan.step and _sound(gan):
+                self.save(gan)
+        finally:
+            self._lock.release()
+
+
+def _sound(gan: GAN) -> bool:
+    """False if the last step's losses or any weight are NaN or infinite (a diverged run)."""
+    last = [values[-1] for values in gan.history.state_dict().values() if values]
+    if not all(math.isfinite(value) for value in last):
+        return False
+    networks = (gan.generator, gan.discriminator)
+    return all(torch.isfinite(p).all() for network in networks for p in network.parameters())

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ganlib.checkpoint import atomic_save, safe_load
+from ganlib.checkpoint import atomic_save, replace_together, safe_load
 from ganlib.pretrained import WEIGHTS
 
 CLASSIFIER = WEIGHTS / "mnist_classifier.pt"
@@ -97,7 +97,6 @@ def train_classifier(root=None) -> dict:
         optimizer.step()
         schedule.step()
     weights = {key: value.half() for key, value in classifier.state_dict().items()}
-    atomic_save({"weights": weights}, CLASSIFIER)
     shipped = MnistClassifier()
     shipped.load_state_dict(weights)  # measure the half-precision weights that ship
     made = {
@@ -108,6 +107,8 @@ def train_classifier(root=None) -> dict:
         "torch": torch.__version__,
         "date": time.strftime("%Y-%m-%d"),
     }
-    CLASSIFIER.with_suffix(".json").write_text(json.dumps(made, indent=2) + "\n")
+    with replace_together(CLASSIFIER.parent) as staging:  # both files, or neither
+        atomic_save({"weights": weights}, staging / CLASSIFIER.name)
+        (staging / CLASSIFIER.with_suffix(".json").name).write_text(json.dumps(made, indent=2) + "\n")
     load_classifier.cache_clear()
     return made

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import torch
 
+from ganlib import checks
 from ganlib.errors import DataError, InputError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -61,8 +62,8 @@ def data_root(root: str | os.PathLike | None = None) -> Path:
     the top of the workbook. Relative paths are taken from the current folder.
     """
     if root is None:
-        root = os.environ.get("GANLIB_DATA") or REPO_ROOT / "data"
-    return Path(os.path.abspath(Path(root).expanduser()))
+        root = os.environ.get("GANLIB_DATA", "").strip() or REPO_ROOT / "data"
+    return Path(os.path.abspath(checks.path(root, "The data folder")))
 
 
 def display_path(path: Path) -> str:
@@ -112,6 +113,12 @@ def check_idx_file(path: Path) -> int:
             f"{_fix_by_deleting(path)}"
         )
     dims = [int.from_bytes(header[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    if dims[0] == 0 or (ndim == 3 and dims[1:] != [28, 28]):
+        found = "no items at all" if dims[0] == 0 else f"images of {dims[1]} × {dims[2]} pixels"
+        raise DataError(
+            f"{path} holds {found}; MNIST's files hold 28 × 28 images (60,000 for training, "
+            f"10,000 for testing). It is not the original file. {_fix_by_deleting(path)}"
+        )
     expected = len(header) + math.prod(dims)
     if size != expected:
         raise DataError(
@@ -158,6 +165,9 @@ def load_mnist(
     them itself, because importing torchvision costs a notebook over a second and
     about 180 MB of memory.
     """
+    for name, flag in (("train", train), ("download", download)):
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} must be True or False; got {flag!r}.")
     folder = ensure_mnist(root, download=download)
     split = "train" if train else "t10k"
     pixels = read_idx(folder / f"{split}-images-idx3-ubyte")
@@ -189,13 +199,15 @@ class ShuffledBatches:
         seed: int = 0,
         labels: torch.Tensor | None = None,
     ) -> None:
-        if not 1 <= batch_size <= len(images):
-            raise InputError(
-                f"batch_size must be between 1 and the number of examples ({len(images)}), "
-                f"got {batch_size}."
-            )
-        if labels is not None and len(labels) != len(images):
-            raise InputError(f"{len(labels)} labels were given for {len(images)} images.")
+        images = checks.tensor(images, "images")
+        if images.dim() == 0 or len(images) == 0:
+            raise InputError("ShuffledBatches needs at least one example; the images are empty.")
+        batch_size = checks.whole_number(batch_size, "batch_size", 1, len(images))
+        seed = checks.whole_number(seed, "seed", 0)
+        if labels is not None:
+            labels = checks.tensor(labels, "labels")
+            if labels.dim() == 0 or len(labels) != len(images):
+                raise InputError(f"labels must hold one label per image ({len(images)}); got shape {tuple(labels.shape)}.")
         self.images = images
         self.labels = labels
         self.batch_size = batch_size
@@ -213,7 +225,7 @@ class ShuffledBatches:
         return self
 
     def __next__(self) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
-        if self._position == self.steps_per_epoch:
+        if self._position >= self.steps_per_epoch:
             self.epoch += 1
             self._start_new_epoch()
         start = self._position * self.batch_size
@@ -224,15 +236,36 @@ class ShuffledBatches:
         return self.images[index], self.labels[index]
 
     def state_dict(self) -> dict:
-        """Where the stream is: epoch, batch within the epoch, and the shuffling RNG."""
-        return {"epoch": self.epoch, "position": self._position, "rng": self._epoch_rng_state}
+        """Where the stream is: epoch, batch within the epoch, and the shuffling RNG, with
+        the batch size and the number of examples that the position counts in."""
+        return {"epoch": self.epoch, "position": self._position, "rng": self._epoch_rng_state,
+                "batch_size": self.batch_size, "examples": len(self.images)}
 
     def load_state_dict(self, state: dict) -> None:
-        """Continue from a `state_dict()`: the same permutation, at the same batch."""
+        """Continue from a `state_dict()`: the same permutation, at the same place in it.
+
+        With another batch size than the saved one, the stream goes on from the same image
+        of the epoch (rounded down to a whole batch); with another number of examples (the
+        data changed), a new epoch starts. Either way it says so.
+        """
+        if not isinstance(state, dict) or not {"epoch", "position", "rng"} <= set(state):
+            raise InputError("This is not the saved position of ShuffledBatches (it was saved from another kind "
+                             "of batches): resume with the same kind of batches, or leave them out.")
         self._rng.set_state(state["rng"])
         self._start_new_epoch()
         self.epoch = state["epoch"]
-        self._position = state["position"]
+        saved_batch_size = state.get("batch_size", self.batch_size)
+        examples = state.get("examples", len(self.images))
+        if examples != len(self.images):
+            print(f"The data has {len(self.images):,} examples where the saved run had {examples:,}: "
+                  "the batches start a new epoch.")
+            self.epoch += 1
+            self._start_new_epoch()
+            return
+        self._position = state["position"] * saved_batch_size // self.batch_size
+        if saved_batch_size != self.batch_size:
+            print(f"The batch size changed from {saved_batch_size} to {self.batch_size}: the batches go on "
+                  "from the same place in the epoch.")
 
 
 # --- download ------------------------------------------------------------------------

@@ -11,16 +11,33 @@ import os
 import psutil
 import torch
 
+from ganlib import checks
+from ganlib.errors import InputError
+
 
 def pick_device(preferred: str | torch.device | None = None) -> torch.device:
     """The device to train on: `preferred` if given, else CUDA, else MPS, else the CPU."""
     if preferred is not None:
-        return torch.device(preferred)
+        return _available(preferred)
     if torch.cuda.is_available():
         return torch.device("cuda")
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+def _available(preferred: str | torch.device) -> torch.device:
+    """`preferred` as a device, if this machine has it."""
+    try:
+        device = torch.device(preferred)
+    except (RuntimeError, TypeError):
+        raise InputError(f'device must be "cpu", "cuda" or "mps" (or left out, to choose the best one here); '
+                         f"got {preferred!r}.") from None
+    present = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
+    if not present.get(device.type, False):
+        raise InputError(f"This machine has no {device.type} device for PyTorch. Leave device out: "
+                         "ganlib then uses the best one there is (here, the CPU).")
+    return device
 
 
 def cpu_quota(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
@@ -50,7 +67,7 @@ def physical_cores() -> int:
 
 def configure_threads(threads: int | None = None) -> int:
     """Give PyTorch one thread per physical core (or `threads`); return the number set."""
-    threads = threads or physical_cores()
+    threads = physical_cores() if threads is None else checks.whole_number(threads, "threads", 1)
     torch.set_num_threads(threads)
     return threads
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from pathlib import Path
 from typing import Any, Callable
 
@@ -49,6 +50,15 @@ class Waiting(Feedback):
         return f"{WAITING} {self.message[:1].upper()}{self.message[1:]}"
 
 
+class Unusable(Exception):
+    """Raised inside a check when the answer cannot be checked at all (text where a number
+    belongs, say); `friendly` turns it into its feedback."""
+
+    def __init__(self, feedback: Feedback) -> None:
+        super().__init__(feedback.message)
+        self.feedback = feedback
+
+
 def friendly(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
     """Make `check` report an error in the participant's code as feedback, never raise."""
 
@@ -56,6 +66,8 @@ def friendly(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
     def wrapper(*args: Any, **kwargs: Any) -> Feedback:
         try:
             return check(*args, **kwargs)
+        except Unusable as unusable:
+            return unusable.feedback
         except Exception as error:  # the participant's code may fail in any way
             return Feedback(False, f"your code raised {type(error).__name__}: {error}",
                             "Read the message above, fix that line, and run both cells again.")
@@ -63,8 +75,34 @@ def friendly(check: Callable[..., Feedback]) -> Callable[..., Feedback]:
     return wrapper
 
 
+def _number(answer: Any) -> float:
+    """`answer` as a float, whatever kind of number it is (int, float, a NumPy number, a
+    one-element tensor); anything else ends the check with a hint."""
+    if torch.is_tensor(answer) and answer.numel() == 1:
+        return float(answer.item())
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+        return float(answer)
+    if isinstance(answer, str):
+        try:
+            float(answer)
+        except ValueError:
+            pass
+        else:
+            raise Unusable(Feedback(False, f"{answer!r} is text, in quotes.", "Write the number without quotes."))
+    raise Unusable(Feedback(False, f"{answer!r} is not a number.", "The answer is one number, such as 0.5."))
+
+
+def _gan_of(gan: Any, dim: int, what: str) -> GAN:
+    """`gan`, if it is a GAN whose samples have `dim` numbers each; else a hint naming `what`."""
+    out_shape = getattr(getattr(gan, "generator", None), "out_shape", None)
+    if not isinstance(gan, GAN) or out_shape != (dim,):
+        raise Unusable(Feedback(False, f"this check needs {what}; got {type(gan).__name__}.",
+                                "Pass the GAN that the cell above trains."))
+    return gan
+
+
 def _close(value: Any, expected: float, rel: float) -> bool:
-    return isinstance(value, (int, float)) and math.isclose(float(value), expected, rel_tol=rel)
+    return math.isclose(_number(value), expected, rel_tol=rel)
 
 
 # --- 00 setup check -------------------------------------------------------------------
@@ -74,21 +112,25 @@ def _close(value: Any, expected: float, rel: float) -> bool:
 def check_00_steps_per_epoch(answer: Any) -> Feedback:
     if answer is ...:
         return Waiting("the number of steps in one epoch")
+    answer = _number(answer)
     if answer == 60_000 // 128:
         return Feedback(True, "60,000 images / 128 per batch = 468 full batches; the 96 left over are dropped.")
     if answer in (469, 468.75):
-        return Feedback(False, f"{answer} is close.", "ganlib drops the last incomplete batch: round down.")
-    return Feedback(False, f"{answer} is not it.", "An epoch is one pass over all 60,000 training images, 128 at a time.")
+        return Feedback(False, f"{answer:g} is close.", "ganlib drops the last incomplete batch: round down.")
+    return Feedback(False, f"{answer:g} is not it.", "An epoch is one pass over all 60,000 training images, 128 at a time.")
 
 
 @friendly
 def check_00_minutes(answer: Any, steps_per_second: float) -> Feedback:
     if answer is ...:
         return Waiting("your estimate in minutes")
+    if not _number(steps_per_second) > 0:
+        raise Unusable(Feedback(False, f"the measured speed is {steps_per_second!r} steps per second.",
+                                "Run the speed check above again, then this cell."))
     expected = 3 * (60_000 // 128) / steps_per_second / 60
     if _close(answer, expected, 0.1):
         return Feedback(True, f"3 × 468 steps at {steps_per_second:.0f} steps/s ≈ {expected:.1f} minutes.")
-    return Feedback(False, f"{answer} minutes is off; the estimate is about {expected:.1f}.",
+    return Feedback(False, f"{_number(answer):g} minutes is off; the estimate is about {expected:.1f}.",
                     "Minutes = epochs × steps per epoch ÷ steps per second ÷ 60.")
 
 
@@ -116,20 +158,22 @@ def check_01_discriminator_loss(answer: Any) -> Feedback:
         return Feedback(False, "That is the sum of the two terms.", "The seed's loss averages them: multiply by 0.5.")
     if _close(answer, 0.5 * (-math.log(0.9) - math.log(0.2)), 0.01):
         return Feedback(False, "You used ln 0.2 for the fake.", "For a fake the target is 0, so the term is −ln(1 − D(G(z))).")
-    return Feedback(False, f"{answer} is not it.", "Real term: −ln D(x). Fake term: −ln(1 − D(G(z))). Average them.")
+    return Feedback(False, f"{_number(answer):g} is not it.", "Real term: −ln D(x). Fake term: −ln(1 − D(G(z))). Average them.")
 
 
 @friendly
 def check_01_bumps(answer: Any, gan: GAN) -> Feedback:
     if answer is ...:
         return Waiting("how many of the three bumps your short game covers")
+    answer = _number(answer)
+    gan = _gan_of(gan, 1, "the GAN of the short 1-D game")
     with torch.no_grad():
         samples = gan.generator(sample_noise(gan, 4000))
     covered = modes_covered(samples, mixture_1d(), share=0.05)
     if answer == covered:
         return Feedback(True, f"after {gan.step} steps the generator covers {covered} of 3 bumps. "
                         "Compare with the full game above: more steps, more bumps.")
-    return Feedback(False, f"the samples say {covered} bump(s) hold at least 5% of them, not {answer}.",
+    return Feedback(False, f"the samples say {covered} bump(s) hold at least 5% of them, not {answer:g}.",
                     "Look at the orange histogram again: count the grey bumps with orange on them.")
 
 
@@ -164,7 +208,8 @@ def check_02_train_step(my_train_step: Callable) -> Feedback:
     if my_train_step is ...:
         return Waiting("your function")
     data = ring()
-    untrained = [p.detach().clone() for p in make_toy_gan(2, seed=3).generator.parameters()]
+    fresh = make_toy_gan(2, seed=3)
+    untrained = [p.detach().clone() for p in (*fresh.generator.parameters(), *fresh.discriminator.parameters())]
     results = []
     for step_function in (my_train_step, train_step):
         gan = make_toy_gan(2, seed=3)
@@ -172,12 +217,16 @@ def check_02_train_step(my_train_step: Callable) -> Feedback:
         for _ in range(3):
             step_function(gan, next(batches))
         results.append([p.detach().clone() for p in (*gan.generator.parameters(), *gan.discriminator.parameters())])
-    n_generator = len(list(make_toy_gan(2).generator.parameters()))
+    n = len(untrained) - len(list(fresh.discriminator.parameters()))  # G's tensors come first
     mine, reference = results
     if all(torch.equal(a, b) for a, b in zip(mine, untrained)):
         return Waiting("the body of your function (it does not train the GAN yet)")
-    g_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[:n_generator], reference[:n_generator]))
-    d_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[n_generator:], reference[n_generator:]))
+    for network, now, before in (("generator", mine[:n], untrained[:n]), ("discriminator", mine[n:], untrained[n:])):
+        if all(torch.equal(a, b) for a, b in zip(now, before)):
+            return Feedback(False, f"your step never changes the {network}.",
+                            "A training step updates both: discriminator_step(gan, real, fake), then generator_step(gan, fake).")
+    g_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[:n], reference[:n]))
+    d_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[n:], reference[n:]))
     if g_same and d_same:
         return Feedback(True, "three of your steps leave both networks exactly where ganlib's train_step leaves them.")
     if not d_same and not g_same:
@@ -191,6 +240,7 @@ def check_02_train_step(my_train_step: Callable) -> Feedback:
 def check_02_no_collapse(gan: GAN) -> Feedback:
     if gan is ...:
         return Waiting("your trained GAN")
+    gan = _gan_of(gan, 2, "the 2-D GAN you trained on the ring")
     covered = modes_covered(gan.generator(sample_noise(gan, 2000)).detach(), ring())
     if covered == 8:
         return Feedback(True, f"all 8 modes covered after {gan.step:,} steps. No collapse.")
@@ -224,14 +274,19 @@ def check_03_to_gan_range(to_gan_range: Callable) -> Feedback:
 def check_03_layer_parameters(answer: Any, generator: torch.nn.Module) -> Feedback:
     if answer is ...:
         return Waiting("the number of parameters of the 512 → 1024 layer")
-    layer = [m for m in generator.modules() if isinstance(m, torch.nn.Linear)][2]
+    answer = _number(answer)
+    linear = [m for m in generator.modules() if isinstance(m, torch.nn.Linear)]
+    if len(linear) < 3 or (linear[2].in_features, linear[2].out_features) != (512, 1024):
+        raise Unusable(Feedback(False, "this check needs the MNIST generator of this notebook (100 → 256 → 512 → 1024 → 784).",
+                                "Pass gan.generator."))
+    layer = linear[2]
     expected = count_parameters(layer)
     if answer == expected:
         return Feedback(True, f"512 × 1024 weights + 1024 biases = {expected:,}; over a third of the generator's "
                         f"{count_parameters(generator):,}.")
     if answer == 512 * 1024:
         return Feedback(False, "those are the weights only.", "Each of the 1024 outputs also has a bias.")
-    return Feedback(False, f"{answer} is not it.", "A Linear layer from n to m numbers has n × m weights and m biases.")
+    return Feedback(False, f"{answer:g} is not it.", "A Linear layer from n to m numbers has n × m weights and m biases.")
 
 
 @friendly
@@ -260,7 +315,7 @@ def check_05_frechet_1d(answer: Any) -> Feedback:
         return Feedback(False, "that counts only one of the two differences.", "Add the squared gap of the means and of the standard deviations.")
     if _close(answer, 4.0, 0.01):
         return Feedback(False, "that looks like the variances (σ²) were used.", "In 1-D the formula uses the standard deviations: (σ1 − σ2)².")
-    return Feedback(False, f"{answer} is not it.", "Distance = (μ1 − μ2)² + (σ1 − σ2)² for two 1-D Gaussians.")
+    return Feedback(False, f"{_number(answer):g} is not it.", "Distance = (μ1 − μ2)² + (σ1 − σ2)² for two 1-D Gaussians.")
 
 
 @friendly
@@ -285,10 +340,12 @@ def check_05_snapshot_frechet(answer: Any, step: int, reference) -> Feedback:
     if answer is ...:
         return Waiting(f"the Fréchet distance of the snapshot at step {step}")
     snapshots = load_snapshots("mlp_mnist")
+    if step not in snapshots:
+        raise Unusable(Feedback(False, f"there is no snapshot at step {step!r}.", f"The snapshots are at steps {sorted(snapshots)}."))
     expected = metrics.frechet_distance(reference.features, metrics.look_at(snapshots[step]).features)
     if _close(answer, expected, 0.02):
         return Feedback(True, f"the snapshot at step {step:,} is at {expected:.1f}.")
-    return Feedback(False, f"got {answer}, but the snapshot at step {step:,} measures {expected:.1f}.",
+    return Feedback(False, f"got {_number(answer):g}, but the snapshot at step {step:,} measures {expected:.1f}.",
                     "metrics.frechet_distance(reference.features, metrics.look_at(snapshots[step]).features)")
 
 
@@ -299,11 +356,12 @@ def check_05_snapshot_frechet(answer: Any, step: int, reference) -> Feedback:
 def check_04_upsampling_layers(answer: Any) -> Feedback:
     if answer is ...:
         return Waiting("the number of layers")
+    answer = _number(answer)
     if answer == 2:
         return Feedback(True, "7 → 14 → 28: two doublings, exactly the generator's two transposed convolutions.")
     if answer == 4:
         return Feedback(False, "28 / 7 = 4, but each layer doubles the size, it does not add 7.", "Doubling twice multiplies by 4.")
-    return Feedback(False, f"{answer} is not it.", "Each layer doubles the size: 7 → 14 → ... how many times to 28?")
+    return Feedback(False, f"{answer:g} is not it.", "Each layer doubles the size: 7 → 14 → ... how many times to 28?")
 
 
 @friendly
@@ -311,6 +369,8 @@ def check_04_worst_trick(answer: Any, outcomes: dict) -> Feedback:
     if answer is ...:
         return Waiting("the name of a recipe")
     worst = max(outcomes, key=lambda name: outcomes[name].scores.frechet)
+    if not isinstance(answer, str):
+        return Feedback(False, f"{answer!r} is not a recipe's name.", f"Choose one of {sorted(outcomes)}, in quotes.")
     if answer == worst:
         return Feedback(True, f"{worst!r} has the worst Fréchet distance ({outcomes[worst].scores.frechet:.0f}).")
     if answer not in outcomes:
@@ -343,6 +403,7 @@ def check_06_midpoint_lengths(straight: Any, spherical: Any, a: torch.Tensor, b:
 
     expected_straight = ((a + b) / 2).norm().item()
     expected_spherical = slerp(a, b, torch.tensor([0.5]))[0].norm().item()
+    straight, spherical = _number(straight), _number(spherical)
     if _close(straight, expected_straight, 0.01) and _close(spherical, expected_spherical, 0.01):
         return Feedback(True, f"the straight midpoint is {expected_straight:.1f} long, the spherical one "
                         f"{expected_spherical:.1f}, like the ends ({a.norm():.1f} and {b.norm():.1f}).")
@@ -377,6 +438,9 @@ def check_06_evolved_zeros(evolution: Any, generator: torch.nn.Module) -> Feedba
 
     if evolution is ...:
         return Waiting("your Evolution after three generations")
+    if not hasattr(evolution, "generation"):
+        return Feedback(False, f"this check needs your Evolution; got {type(evolution).__name__}.",
+                        "Pass the Evolution whose next_generation you called.")
     if evolution.generation < 3:
         return Feedback(False, f"your evolution is at generation {evolution.generation}.", "Call next_generation three times.")
     zeros = (metrics.look_at(generate(generator, evolution.population)).probabilities.argmax(1) == 0).sum().item()
@@ -409,6 +473,9 @@ def check_07_which_is_copied(answer: Any, candidates: torch.Tensor, training_ima
 
     if answer is ...:
         return Waiting("0 or 1")
+    if _number(answer) not in (0, 1):
+        return Feedback(False, f"{answer!r} is not one of the candidates.", "Answer 0 or 1: the number of the candidate.")
+    answer = int(_number(answer))
     _, distances = nearest_training_images(candidates, training_images, k=1)
     copied = int(distances[:, 0].argmin())
     if answer == copied:

@@ -15,7 +15,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from ganlib import metrics
+from ganlib.errors import InputError
+
+from ganlib import checks, metrics
 from ganlib.data import ShuffledBatches
 from ganlib.models import MLPDiscriminator, MLPGenerator
 from ganlib.train import GAN, History, fit, make_gan, seed_everything
@@ -39,6 +41,19 @@ class Recipe:
     data_in_zero_one: bool = False  # True: train on pixels in [0, 1] instead of [-1, 1]
     precision: str = "auto"
 
+    def __post_init__(self) -> None:
+        """Refuse what would train silently wrong (the rest is checked by make_gan)."""
+        for role in ("generator", "discriminator"):
+            build = getattr(self, role)
+            if isinstance(build, nn.Module) or not callable(build):
+                raise InputError(f"Recipe's {role} is what builds the network, such as MLP{role.title()} (the class, "
+                                 "without brackets): every run starts from fresh networks.")
+        checks.number(self.real_label, "real_label", high=1.0, above=0.0)
+        checks.number(self.instance_noise, "instance_noise", 0.0)
+        checks.whole_number(self.batch_size, "batch_size", 1)
+        if not isinstance(self.data_in_zero_one, bool):
+            raise InputError(f"data_in_zero_one must be True or False; got {self.data_in_zero_one!r}.")
+
 
 @dataclass
 class Outcome:
@@ -58,6 +73,9 @@ KEPT_SAMPLES = 64  # per run, enough for plot_outcomes
 
 def train(recipe: Recipe, images: torch.Tensor, seconds: float, seed: int = 0) -> GAN:
     """Train `recipe` on `images` (in [-1, 1]) for `seconds` of wall-clock time."""
+    if not isinstance(recipe, Recipe):
+        raise InputError(f"train takes a Recipe, such as Recipe(lr=2e-4); got {type(recipe).__name__}.")
+    seconds = checks.number(seconds, "seconds", above=0.0)
     seed_everything(seed)
     gan = make_gan(recipe.generator(), recipe.discriminator(), lr=recipe.lr, d_lr=recipe.d_lr,
                    betas=recipe.betas, g_loss=recipe.g_loss, seed=seed, precision=recipe.precision,
@@ -67,6 +85,7 @@ def train(recipe: Recipe, images: torch.Tensor, seconds: float, seed: int = 0) -
     batches = ShuffledBatches(images, recipe.batch_size, seed=seed)
     if recipe.data_in_zero_one:  # rescaled batch by batch: a rescaled copy of the data set would take 188 MB
         batches = (batch.add(1).div_(2) for batch in batches)
+        gan.image_range = (0.0, 1.0)  # on purpose: fit would otherwise refuse images in [0, 1]
     fit(gan, batches, max_seconds=seconds, progress=False)
     return gan
 
@@ -82,6 +101,10 @@ def compare(
     samples: int = 2000, seed: int = 0,
 ) -> dict[str, Outcome]:
     """Train every recipe for `seconds`, and score `samples` samples of each."""
+    seconds = checks.number(seconds, "seconds", above=0.0)
+    samples = checks.whole_number(samples, "samples", metrics.MIN_SCORED)
+    if not isinstance(recipes, dict) or not all(isinstance(recipe, Recipe) for recipe in recipes.values()):
+        raise InputError('recipes must be a dict of named Recipes, such as {"baseline": Recipe()}.')
     outcomes = {}
     for name, recipe in recipes.items():
         gan = train(recipe, images, seconds, seed)
@@ -94,6 +117,8 @@ def compare(
 
 def plot_outcomes(outcomes: dict[str, Outcome], per_run: int = 36) -> Figure:
     """Each run's samples side by side, titled with its Fréchet distance and coverage."""
+    if not isinstance(outcomes, dict) or not outcomes or not all(isinstance(o, Outcome) for o in outcomes.values()):
+        raise InputError("plot_outcomes takes what compare(...) returns: {name: Outcome}.")
     fig = Figure(figsize=(2.6 * len(outcomes), 3.0))
     for i, outcome in enumerate(outcomes.values()):
         title = f"{outcome.name}\nFréchet {outcome.scores.frechet:.0f}, coverage {outcome.scores.coverage:.2f}"

@@ -10,6 +10,7 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
+from ganlib.errors import InputError
 from ganlib.metrics import Scores, kth_neighbour_distance
 from ganlib.viz import draw_grid, image_grid
 
@@ -25,11 +26,18 @@ LABELS = {
 }
 
 
+def _named(collection, what: str, kind: type | tuple[type, ...]) -> dict:
+    """`collection`, if it is a non-empty dict whose values are `kind`; else a clear InputError."""
+    if not isinstance(collection, dict) or not collection or not all(isinstance(v, kind) for v in collection.values()):
+        raise InputError(f"Expected {what}; got {collection!r:.80}.")
+    return collection
+
+
 class ScoreTable:
     """Several sets of samples side by side, one row per figure: HTML in JupyterLab, text elsewhere."""
 
     def __init__(self, scores: dict[str, Scores]) -> None:
-        self.scores = scores
+        self.scores = _named(scores, '{"name": metrics.score(...), ...}', Scores)
 
     def _rows(self) -> list[tuple[str, list[str]]]:
         return [(LABELS[key], [f"{s.row()[key]:.3f}" for s in self.scores.values()]) for key in LABELS]
@@ -52,6 +60,9 @@ class ScoreTable:
 
 def plot_class_histograms(counts: dict[str, list[int]]) -> Figure:
     """The share of each digit 0-9, as the classifier sees it, for several sample sets."""
+    _named(counts, '{"name": ten counts (scores.class_counts), ...}', (list, tuple, torch.Tensor))
+    if not all(len(values) == 10 for values in counts.values()):
+        raise InputError("Each set needs ten counts, one per digit: scores.class_counts.")
     fig = Figure(figsize=(8, 3))
     ax = fig.add_subplot()
     width = 0.8 / len(counts)
@@ -90,6 +101,9 @@ def plot_frechet_1d(pairs: list[tuple[float, float, float, float]]) -> Figure:
 
 def plot_manifold_2d(real: torch.Tensor, fake: torch.Tensor, k: int = 3, title: str = "") -> Figure:
     """Real points with their k-NN balls (the 'real manifold'), and fake points over them."""
+    for name, points in (("real", real), ("fake", fake)):
+        if not torch.is_tensor(points) or points.dim() != 2 or points.shape[1] != 2:
+            raise InputError(f"{name} must be points in the plane, shape (N, 2).")
     radii = kth_neighbour_distance(real, k)
     fig = Figure(figsize=(4, 4))
     ax = fig.add_subplot()
@@ -109,6 +123,8 @@ def plot_manifold_2d(real: torch.Tensor, fake: torch.Tensor, k: int = 3, title: 
 def plot_nearest(samples: torch.Tensor, training_images: torch.Tensor, indices: torch.Tensor,
                  distances: torch.Tensor, title: str = "") -> Figure:
     """Each sample (left column) next to its nearest training images, with their distances."""
+    if not torch.is_tensor(indices) or indices.dim() != 2 or tuple(distances.shape) != tuple(indices.shape):
+        raise InputError("indices and distances must be what metrics.nearest_training_images returns: two (S, k) tensors.")
     rows, k = indices.shape
     fig = Figure(figsize=(1.1 * (k + 1), 1.15 * rows + 0.4))
     for r in range(rows):
@@ -125,6 +141,7 @@ def plot_nearest(samples: torch.Tensor, training_images: torch.Tensor, indices: 
 
 def plot_distance_histograms(distances: dict[str, torch.Tensor]) -> Figure:
     """How far each set's images are from their nearest training image (pixel space)."""
+    _named(distances, '{"name": distances (a tensor), ...}', torch.Tensor)
     fig = Figure(figsize=(7, 3))
     ax = fig.add_subplot()
     top = max(d.max().item() for d in distances.values())
@@ -139,6 +156,7 @@ def plot_distance_histograms(distances: dict[str, torch.Tensor]) -> Figure:
 
 def plot_quality_over_steps(scores: dict[int, Scores], floor: Scores | None = None) -> Figure:
     """Fréchet distance, coverage and confidence against the training step."""
+    _named(scores, "{step: metrics.score(...), ...}", Scores)
     steps = sorted(scores)
     shown = [s if s > 0 else 1 for s in steps]  # step 0 drawn at 1 on the log axis
     fig = Figure(figsize=(11, 3))

@@ -32,6 +32,7 @@ from dataclasses import dataclass, fields
 import torch
 from torch import nn
 
+from ganlib import checks
 from ganlib.classifier import load_classifier
 from ganlib.errors import InputError
 from ganlib.train import generate
@@ -51,7 +52,7 @@ class Seen:
 @torch.no_grad()
 def look_at(images: torch.Tensor) -> Seen:
     """Run the classifier over `images` (N, 1, 28, 28) in [-1, 1], a batch at a time."""
-    check_images(images)
+    images = check_images(images)
     classifier = load_classifier()
     probabilities, features = [], []
     for batch in images.split(BATCH):
@@ -61,16 +62,10 @@ def look_at(images: torch.Tensor) -> Seen:
     return Seen(torch.cat(probabilities), torch.cat(features))
 
 
-def check_images(images: torch.Tensor) -> None:
-    """Raise a clear ValueError unless `images` is a batch of MNIST-shaped images in [-1, 1]."""
-    if not torch.is_tensor(images) or images.dim() != 4 or tuple(images.shape[1:]) != (1, 28, 28):
-        shape = tuple(images.shape) if torch.is_tensor(images) else type(images).__name__
-        raise InputError(f"Expected images of shape (N, 1, 28, 28), got {shape}.")
-    low, high = images.min().item(), images.max().item()
-    if low < -1.01 or high > 1.01:
-        raise InputError(
-            f"Expected pixel values in [-1, 1], got {low:.2f} to {high:.2f}. Scale bytes 0-255 with x / 127.5 - 1."
-        )
+def check_images(images: torch.Tensor, at_least: int = 1, name: str = "images") -> torch.Tensor:
+    """`images` as float32, if they are MNIST-shaped (N, 1, 28, 28), finite and in [-1, 1];
+    else a clear InputError (NaN, for one, is the mark of a diverged generator)."""
+    return checks.images(images, name, shape=(1, 28, 28), at_least=at_least)
 
 
 # --- the figures ------------------------------------------------------------------------
@@ -78,6 +73,12 @@ def check_images(images: torch.Tensor) -> None:
 
 def class_histogram(probabilities: torch.Tensor) -> torch.Tensor:
     """How many samples the classifier assigns to each digit 0-9 (its top class)."""
+    if isinstance(probabilities, Seen):
+        probabilities = probabilities.probabilities
+    probabilities = checks.tensor(probabilities, "probabilities")
+    if probabilities.dim() != 2 or probabilities.shape[1] != 10:
+        raise InputError(f"Expected class probabilities (N, 10), such as look_at(images).probabilities; "
+                         f"got shape {tuple(probabilities.shape)}.")
     return torch.bincount(probabilities.argmax(dim=1), minlength=10)
 
 
@@ -101,6 +102,23 @@ def classifier_score(probabilities: torch.Tensor) -> float:
     return math.exp(kl.mean().item())
 
 
+def check_features(real_features, fake_features, at_least: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two sets of feature vectors (N, D) of the same D, finite, at least `at_least` in each
+    (what `look_at(images).features` gives); else a clear InputError."""
+    checked = []
+    for name, features in (("real_features", real_features), ("fake_features", fake_features)):
+        features = checks.tensor(features, name)
+        if features.dim() != 2 or len(features) < at_least:
+            raise InputError(
+                f"{name} must be feature vectors (N, D), such as look_at(images).features, with N at least "
+                f"{at_least}; got shape {tuple(features.shape)}. Score 1,000 samples or more (10,000 is usual)."
+            )
+        checked.append(checks.finite(features.float(), name))
+    if checked[0].shape[1] != checked[1].shape[1]:
+        raise InputError(f"The two sets of features differ in size: {checked[0].shape[1]} and {checked[1].shape[1]}.")
+    return checked[0], checked[1]
+
+
 def frechet_distance(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
     """||mu_r - mu_f||^2 + Tr(S_r + S_f - 2 (S_r S_f)^(1/2)): the FID formula.
 
@@ -110,7 +128,12 @@ def frechet_distance(real_features: torch.Tensor, fake_features: torch.Tensor) -
     of the square roots of the eigenvalues of S_r S_f, which are real and at least 0 for
     two covariance matrices (up to rounding, hence `.real`). Computed in float64, as the
     reference implementations do.
+
+    A covariance needs at least two samples, and NaN or infinite features would make the
+    eigenvalue routine fail (a crash of the whole process, in some linear-algebra
+    libraries), so both are refused first.
     """
+    real_features, fake_features = check_features(real_features, fake_features, at_least=2)  # a covariance needs 2
     mean_real, cov_real = _mean_and_covariance(real_features)
     mean_fake, cov_fake = _mean_and_covariance(fake_features)
     cross = torch.linalg.eigvals(cov_real @ cov_fake).sqrt().real.sum()
@@ -128,6 +151,10 @@ def _mean_and_covariance(features: torch.Tensor) -> tuple[torch.Tensor, torch.Te
 
 def kth_neighbour_distance(points: torch.Tensor, k: int) -> torch.Tensor:
     """For each point, the distance to its k-th nearest *other* point of the same set."""
+    k = checks.whole_number(k, "k", 1)
+    if len(points) <= k:
+        raise InputError(f"The k-nearest-neighbour figures with k = {k} need at least {k + 1} samples in each set; "
+                         f"got {len(points)}. Score 1,000 samples or more for stable figures.")
     radii = []
     for chunk in points.split(BATCH):
         distances = torch.cdist(chunk, points)
@@ -159,6 +186,8 @@ def precision_recall_density_coverage(
     * density:   mean number of real balls (k = 5) a fake lies in, divided by k, Naeem et al. 2020;
     * coverage:  share of real balls (k = 5) that contain at least one fake.
     """
+    k_pr, k_dc = checks.whole_number(k_pr, "k_pr", 1), checks.whole_number(k_dc, "k_dc", 1)
+    real_features, fake_features = check_features(real_features, fake_features, at_least=max(k_pr, k_dc) + 1)
     real_pr = kth_neighbour_distance(real_features, k_pr)
     fake_pr = kth_neighbour_distance(fake_features, k_pr)
     fakes_in_real, _ = _inside_counts(fake_features, real_features, real_pr)
@@ -193,8 +222,16 @@ class Scores:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("class_counts", "samples")}
 
 
+MIN_SCORED = 6
+"""The fewest samples `score` accepts: density and coverage look at each point's 5 nearest
+neighbours. Far more are needed for figures worth comparing: 1,000 at least, 10,000 usually."""
+
+
 def score(images: torch.Tensor, reference: Seen) -> Scores:
     """Every figure for `images`, against the real `reference` (usually `real_reference()`)."""
+    images = check_images(images, at_least=MIN_SCORED)
+    if not isinstance(reference, Seen):
+        raise InputError("reference must be what the classifier sees in real images: metrics.real_reference().")
     seen = look_at(images)
     counts = class_histogram(seen.probabilities)
     return Scores(
@@ -208,11 +245,13 @@ def score(images: torch.Tensor, reference: Seen) -> Scores:
     )
 
 
-def real_reference(n: int = 10_000, root=None) -> Seen:
-    """What the classifier sees in the first `n` MNIST test images: the yardstick."""
+def real_reference(n: int | None = None, root=None) -> Seen:
+    """What the classifier sees in the first `n` MNIST test images (all 10,000 if not
+    given): the yardstick."""
     from ganlib.data import load_mnist
 
     images, _ = load_mnist(root, train=False)
+    n = len(images) if n is None else checks.whole_number(n, "n", MIN_SCORED, len(images))
     return look_at(images[:n])
 
 
@@ -225,14 +264,20 @@ def real_floor(n: int = 10_000, root=None, seed: int = 0, training_images: torch
 
     if training_images is None:
         training_images, _ = load_mnist(root, train=True)
-    pick = torch.randperm(len(training_images), generator=torch.Generator().manual_seed(seed))[:n]
+    training_images = check_images(training_images, name="training_images")
+    n = checks.whole_number(n, "n", MIN_SCORED, len(training_images))
+    pick = torch.randperm(len(training_images), generator=torch.Generator().manual_seed(checks.seed(seed)))[:n]
     return score(training_images[pick], real_reference(n, root))
 
 
 def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> torch.Tensor:
     """`n` samples of `generator` from seeded noise, on the CPU. A conditional generator
     is asked for the ten digits in turn (0, 1, ..., 9, 0, 1, ...), as many of each."""
-    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    n = checks.whole_number(n, "n", 1)
+    if not isinstance(generator, nn.Module) or not hasattr(generator, "latent_dim"):
+        raise InputError(f"sample_generator draws with a generator network (such as pretrained.load_generator"
+                         f'("mlp_mnist"), or gan.sampler); got {type(generator).__name__}.')
+    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(checks.seed(seed)))
     classes = getattr(generator, "classes", None)
     labels = None if classes is None else torch.arange(n) % classes
     chunks = range(0, n, BATCH)
@@ -244,6 +289,8 @@ def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> to
 def only_digits(samples: torch.Tensor, digits: list[int]) -> torch.Tensor:
     """The samples that the classifier reads as one of `digits`: a stand-in for a
     generator that has collapsed onto those digits."""
+    digits = [digits] if isinstance(digits, int) else digits
+    digits = [checks.whole_number(digit, "each digit", 0, 9) for digit in digits]
     top_class = look_at(samples).probabilities.argmax(dim=1)
     return samples[torch.isin(top_class, torch.tensor(digits))]
 
@@ -257,9 +304,10 @@ def nearest_training_images(
     compares the classifier's features (a sample that is the same digit drawn the same
     way is near, even if shifted by a pixel).
     """
-    if space not in ("pixel", "feature"):
-        raise InputError(f'space must be "pixel" or "feature", got {space!r}.')
-    check_images(samples)
+    checks.one_of(space, "space", ["pixel", "feature"])
+    samples = check_images(samples, name="samples")
+    training_images = check_images(training_images, name="training_images")
+    k = checks.whole_number(k, "k", 1, len(training_images))
     if space == "pixel":
         queries, pool = samples.flatten(1).float(), training_images.flatten(1).float()
     else:

@@ -20,6 +20,17 @@ import math
 import torch
 from torch import nn
 
+from ganlib import checks
+from ganlib.errors import InputError
+
+
+def _sizes(value: int | tuple[int, ...], name: str) -> tuple[int, ...]:
+    """Layer sizes or a shape as a tuple of whole numbers of at least 1 (one number will do)."""
+    value = (value,) if isinstance(value, int) else value
+    if not isinstance(value, (tuple, list)):
+        raise InputError(f"{name} must be a tuple of sizes, such as (256, 512); got {value!r}.")
+    return tuple(checks.whole_number(size, f"each size in {name}", 1) for size in value)
+
 
 def _mlp(sizes: list[int]) -> list[nn.Module]:
     """Linear layers between consecutive `sizes`, with LeakyReLU(0.2) after all but the last."""
@@ -48,9 +59,9 @@ class MLPGenerator(nn.Module):
         tanh: bool = True,
     ) -> None:
         super().__init__()
-        self.latent_dim = latent_dim
-        self.out_shape = tuple(out_shape)
-        layers = _mlp([latent_dim, *hidden, math.prod(out_shape)])
+        self.latent_dim = checks.whole_number(latent_dim, "latent_dim", 1)
+        self.out_shape = _sizes(out_shape, "out_shape")
+        layers = _mlp([latent_dim, *_sizes(hidden, "hidden"), math.prod(self.out_shape)])
         if tanh:
             layers.append(nn.Tanh())
         self.net = nn.Sequential(*layers)
@@ -75,8 +86,8 @@ class MLPDiscriminator(nn.Module):
         self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256)
     ) -> None:
         super().__init__()
-        self.in_shape = tuple(in_shape)
-        self.net = nn.Sequential(*_mlp([math.prod(in_shape), *hidden, 1]))
+        self.in_shape = _sizes(in_shape, "in_shape")
+        self.net = nn.Sequential(*_mlp([math.prod(self.in_shape), *_sizes(hidden, "hidden"), 1]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x.reshape(len(x), -1)).squeeze(1)
@@ -84,6 +95,8 @@ class MLPDiscriminator(nn.Module):
 
 def count_parameters(model: nn.Module) -> int:
     """How many numbers training adjusts in `model` (weights and biases)."""
+    if not isinstance(model, nn.Module):
+        raise InputError(f"count_parameters counts one network's numbers, such as gan.generator; got {type(model).__name__}.")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -105,8 +118,8 @@ class DCGANGenerator(nn.Module):
 
     def __init__(self, latent_dim: int = 100, width: int = 32) -> None:
         super().__init__()
-        self.latent_dim = latent_dim
-        self.width = width
+        self.latent_dim = latent_dim = checks.whole_number(latent_dim, "latent_dim", 1)
+        self.width = width = checks.whole_number(width, "width", 1)
         self.project = nn.Sequential(
             nn.Linear(latent_dim, 2 * width * 7 * 7), nn.BatchNorm1d(2 * width * 7 * 7), nn.ReLU(inplace=True)
         )
@@ -134,6 +147,7 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, width: int = 32) -> None:
         super().__init__()
+        width = checks.whole_number(width, "width", 1)
         self.net = nn.Sequential(
             nn.Conv2d(1, width, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True),  # 28 -> 14
             nn.Conv2d(width, 2 * width, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True),  # 14 -> 7
@@ -150,6 +164,7 @@ class ConditionalMLPGenerator(MLPGenerator):
     of Mirza and Osindero (2014): the same networks, with the label as extra input."""
 
     def __init__(self, latent_dim: int = 100, classes: int = 10, **options) -> None:
+        latent_dim, classes = checks.whole_number(latent_dim, "latent_dim", 1), checks.whole_number(classes, "classes", 2)
         super().__init__(latent_dim=latent_dim + classes, **options)
         self.latent_dim = latent_dim
         self.classes = classes
@@ -168,8 +183,9 @@ class ConditionalMLPDiscriminator(MLPDiscriminator):
     the image is a real example *of that digit*, so a good 7 labelled 3 counts as fake."""
 
     def __init__(self, in_shape: tuple[int, ...] = (1, 28, 28), classes: int = 10, **options) -> None:
+        in_shape, classes = _sizes(in_shape, "in_shape"), checks.whole_number(classes, "classes", 2)
         super().__init__(in_shape=(math.prod(in_shape) + classes,), **options)
-        self.in_shape = tuple(in_shape)
+        self.in_shape = in_shape
         self.classes = classes
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from ganlib import checks
 from ganlib.losses import GENERATOR_LOSSES, generator_loss
 from ganlib.toy import GaussianMixture, ToyBatches, grid, make_toy_gan, modes_covered, ring
 from ganlib.train import discriminator_step, generate, generator_step, sample_noise, train_step
@@ -37,8 +38,10 @@ class Playground:
         self, data: str = "ring", g_loss: str = "non-saturating", g_lr: float = 1e-3,
         d_lr: float = 1e-3, seed: int = 0, batch_size: int = 256, shown: int = 300,
     ) -> None:
+        checks.one_of(data, "data", list(DATASETS))
+        self.shown = checks.whole_number(shown, "shown", 1)
+        seed = checks.seed(seed)
         self.options = dict(data=data, g_loss=g_loss, g_lr=g_lr, d_lr=d_lr, seed=seed, batch_size=batch_size)
-        self.shown = shown
         self.reset()
 
     def reset(self) -> None:
@@ -56,6 +59,17 @@ class Playground:
 
     def set_option(self, name: str, value) -> None:
         """Change a setting: learning rates and the loss apply at once; the data resets."""
+        checks.one_of(name, "the setting", list(self.options))
+        if name == "g_loss":
+            checks.one_of(value, "g_loss", GENERATOR_LOSSES)
+        elif name == "data":
+            checks.one_of(value, "data", list(DATASETS))
+        elif name in ("g_lr", "d_lr"):
+            value = checks.number(value, name, 0.0, 1.0)
+        elif name == "seed":
+            value = checks.seed(value)
+        elif name == "batch_size":
+            value = checks.whole_number(value, "batch_size", 1)
         self.options[name] = value
         if name == "g_lr":
             self.gan.g_optimizer.param_groups[0]["lr"] = value
@@ -78,6 +92,7 @@ class Playground:
 
     def train(self, steps: int) -> None:
         """`steps` full training steps: one D step and one G step each."""
+        steps = checks.whole_number(steps, "steps", 0)
         for _ in range(steps):
             self.last.update(train_step(self.gan, next(self.batches)))
         self.d_steps += steps
@@ -167,6 +182,8 @@ def collapse_film(gan, data: GaussianMixture, steps: int, frames: int = 8, seed:
     Returns the filmstrip and the number of modes covered at each moment: the way to
     see mode collapse is a count that stays at 1 or 2 while the data has 8.
     """
+    frames = checks.whole_number(frames, "frames", 1)
+    steps = checks.whole_number(steps, "steps", frames)
     batches = ToyBatches(data, 256, seed=seed)
     z = torch.randn(1000, gan.latent_dim, generator=torch.Generator().manual_seed(seed))
     fig = Figure(figsize=(2.0 * frames, 2.3))

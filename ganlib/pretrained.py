@@ -11,7 +11,7 @@ How a shipped generator is made (`python -m ganlib train-pretrained NAME`):
    is scored and shipped;
 2. keep the epoch with the lowest distance: GAN quality wanders, and the last epoch is
    not always the best;
-3. store it in half precision (2 bytes per weight instead of 4: the MLP takes 3 MB), with
+3. only if training ran to its end, store it in half precision (2 bytes per weight instead of 4: the MLP takes 3 MB), with
    a JSON record of the command, seed, settings, time and figures;
 4. store a *snapshot series* as well: 1,000 samples from fixed noise at a few moments of
    training, so that notebook 05 can plot quality against training steps without
@@ -19,6 +19,10 @@ How a shipped generator is made (`python -m ganlib train-pretrained NAME`):
    27 MB. The samples are kept with 16 grey levels instead of 256, which makes them
    compress to under 2 MB in all; it moves the Fréchet distance of a snapshot by about
    10%, while training moves it by a factor of 20.
+
+The new files are written beside the shipped ones and replace them only once all of them
+are complete: a remake that is interrupted (Ctrl-C) or fails leaves the shipped generator,
+its record and its snapshots exactly as they were.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ganlib.checkpoint import architecture, atomic_save, check_architecture, safe_load
+from ganlib.checkpoint import architecture, atomic_save, check_architecture, replace_together, safe_load
 from ganlib.errors import CheckpointError
 from ganlib.models import (
     ConditionalMLPDiscriminator,
@@ -92,7 +96,7 @@ RECIPES = {
 
 
 def _recipe(name: str) -> dict:
-    if name not in RECIPES:
+    if not isinstance(name, str) or name not in RECIPES:
         raise CheckpointError(f"There is no pretrained generator {name!r}; choose one of {sorted(RECIPES)}.")
     return RECIPES[name]
 
@@ -105,17 +109,27 @@ def record(name: str) -> dict:
 
 def load_generator(name: str = "mlp_mnist", device: str | torch.device = "cpu") -> nn.Module:
     """A shipped generator, in float32 and evaluation mode, ready to make samples."""
+    from ganlib.device import pick_device
+
+    return _read_generator(name, WEIGHTS).to(pick_device(device)).eval()
+
+
+def _read_generator(name: str, folder: Path) -> nn.Module:
+    """The generator `name` with the weights stored in `folder`."""
     generator = _recipe(name)["generator"]()
-    path = WEIGHTS / f"{name}.pt"
+    path = folder / f"{name}.pt"
     state = safe_load(path)
     check_architecture(state["architecture"], generator, "generator", path)
     generator.load_state_dict(state["weights"])  # load_state_dict converts half to float
-    return generator.to(device).eval()
+    return generator.eval()
 
 
 def load_snapshots(name: str = "mlp_mnist") -> dict[int, torch.Tensor]:
     """The snapshot series: {training step: samples (N, 1, 28, 28) in [-1, 1]}."""
     _recipe(name)
+    if "snapshot_steps" not in RECIPES[name]:
+        having = [other for other, recipe in RECIPES.items() if "snapshot_steps" in recipe]
+        raise CheckpointError(f"{name} ships without a snapshot series; {', '.join(having)} has one.")
     with np.load(WEIGHTS / f"{name}_snapshots.npz", allow_pickle=False) as stored:
         return {int(key.removeprefix("step_")): torch.from_numpy(stored[key]).float() * GREY_STEP / 127.5 - 1
                 for key in stored}
@@ -174,19 +188,30 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
     batches = ShuffledBatches(images, recipe["batch_size"], seed=recipe["seed"], labels=labels if conditional else None)
     reference = metrics.real_reference(root=root)
     selection = _Selection(batches.steps_per_epoch, recipe.get("snapshot_steps", []), reference)
-    fit(gan, batches, max_steps=recipe["epochs"] * batches.steps_per_epoch, callbacks=[selection])
+    total_steps = recipe["epochs"] * batches.steps_per_epoch
+    fit(gan, batches, max_steps=total_steps, callbacks=[selection])
+    if gan.step < total_steps:  # fit stops early only when interrupted
+        raise KeyboardInterrupt
 
     _, best_step, best_state = selection.best
     generator = gan.sampler.cpu()
     generator.load_state_dict(best_state)
     weights = {key: value.half() for key, value in generator.state_dict().items()}
-    atomic_save({"architecture": architecture(generator), "weights": weights}, WEIGHTS / f"{name}.pt")
-    if selection.snapshots:
-        np.savez_compressed(WEIGHTS / f"{name}_snapshots.npz",
-                            **{f"step_{step}": samples for step, samples in sorted(selection.snapshots.items())})
-    shipped = load_generator(name)  # score what ships (half precision), with fresh noise
-    figures = metrics.score(metrics.sample_generator(shipped, 10_000, seed=12345), reference)
-    made = {
+    with replace_together(WEIGHTS) as staging:
+        atomic_save({"architecture": architecture(generator), "weights": weights}, staging / f"{name}.pt")
+        if selection.snapshots:
+            np.savez_compressed(staging / f"{name}_snapshots.npz",
+                                **{f"step_{step}": samples for step, samples in sorted(selection.snapshots.items())})
+        shipped = _read_generator(name, staging)  # score what ships (half precision), with fresh noise
+        figures = metrics.score(metrics.sample_generator(shipped, 10_000, seed=12345), reference)
+        made = _record(name, recipe, gan, best_step, threads, figures, selection.frechet_by_step)
+        (staging / f"{name}.json").write_text(json.dumps(made, indent=2) + "\n")
+    return made
+
+
+def _record(name: str, recipe: dict, gan: GAN, best_step: int, threads: int, figures, frechet_by_step: dict) -> dict:
+    """The JSON record of a finished remake: how it was made, and what it scores."""
+    return {
         "name": name,
         "description": recipe["description"],
         "command": f"python -m ganlib train-pretrained {name}",
@@ -200,7 +225,5 @@ def train(name: str = "mlp_mnist", root=None) -> dict:
         "date": time.strftime("%Y-%m-%d"),
         "figures": {key: round(value, 4) for key, value in figures.row().items()},
         "class_counts": figures.class_counts,
-        "frechet_by_step": selection.frechet_by_step,
+        "frechet_by_step": frechet_by_step,
     }
-    (WEIGHTS / f"{name}.json").write_text(json.dumps(made, indent=2) + "\n")
-    return made

@@ -15,27 +15,81 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import PIL.Image
 import PIL.PngImagePlugin
 import torch
+
+from ganlib import checks
+from ganlib.errors import InputError
 
 KEY = "generated-content"
 
 
 def save_labelled_png(image: torch.Tensor, path: str | os.PathLike, model: str, seed: int, scale: int = 4) -> Path:
-    """Save one image (1, H, W) in [-1, 1] as a PNG whose metadata says it is generated."""
-    pixels = ((image.detach().float().cpu()[0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    """Save an image in [-1, 1] as a PNG whose metadata says it is generated.
+
+    `image` is one picture, (1, H, W) or (H, W), or a batch (N, 1, H, W), which is saved as
+    one grid. `model` names the generator ("mlp_mnist"), `seed` the noise it drew from.
+    """
+    pixels = _pixels(image)
+    if not isinstance(model, str):
+        raise InputError(f'model names the generator, as text (such as "mlp_mnist"); got a {type(model).__name__}.')
+    seed = checks.whole_number(seed, "seed")
+    scale = checks.whole_number(scale, "scale", 1, 64)
+    path = checks.path(path)
+    if path.suffix.lower() != ".png":
+        raise InputError(f"save_labelled_png writes PNG files, whose label survives: name the file ….png; got {path.name!r}.")
+    if path.is_dir() or not path.parent.is_dir():
+        raise InputError(f"Cannot save {path}: " + ("it is a folder." if path.is_dir() else f"there is no folder {path.parent}."))
     picture = PIL.Image.fromarray(pixels).resize((pixels.shape[1] * scale, pixels.shape[0] * scale), PIL.Image.NEAREST)
     record = {"generated": True, "generator": model, "seed": seed, "tool": "ganlib", "created": time.strftime("%Y-%m-%d")}
     info = PIL.PngImagePlugin.PngInfo()
     info.add_text(KEY, json.dumps(record))
-    path = Path(path)
-    picture.save(path, format="png", pnginfo=info)
+    try:
+        picture.save(path, format="png", pnginfo=info)
+    except OSError as error:
+        raise InputError(f"Could not write {path}: {error.strerror or error}.") from None
     return path
+
+
+def _pixels(image: torch.Tensor) -> np.ndarray:
+    """One image, or a batch tiled into a grid, as bytes 0..255 (H, W)."""
+    image = checks.tensor(image, "image")
+    if image.dim() == 2:
+        image = image[None]
+    if image.dim() == 3:
+        image = image[None]
+    image = checks.images(image, "image", value_range=(-1.0, 1.0))
+    checks.not_zero_to_one(image, "the image")  # [0, 1] would be saved washed out
+    if image.shape[1] != 1:
+        raise InputError(f"save_labelled_png saves grey images (1 channel); got {image.shape[1]} channels.")
+    if len(image) > 1:
+        from ganlib.viz import image_grid  # a batch becomes one picture
+
+        return (image_grid(image) * 255).round().astype(np.uint8)
+    return ((image[0, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
 
 
 def read_label(path: str | os.PathLike) -> dict | None:
     """The provenance record of a PNG saved by `save_labelled_png`, or None if it has none."""
-    with PIL.Image.open(path) as picture:
-        text = picture.text.get(KEY) if hasattr(picture, "text") else None
-    return json.loads(text) if text else None
+    path = checks.path(path)
+    if not path.is_file():
+        raise InputError(f"There is no file {path}.")
+    try:
+        with PIL.Image.open(path) as picture:
+            text = picture.text.get(KEY) if hasattr(picture, "text") else None
+    except PIL.UnidentifiedImageError:
+        raise InputError(f"{path} is not an image file that Pillow can read.") from None
+    except OSError as error:  # a PNG cut short
+        raise InputError(f"{path} is a damaged image ({error}).") from None
+    if not text:
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        raise InputError(f"{path} has a {KEY!r} field, but not one written by ganlib (it is not a JSON record): "
+                         f"{text[:80]!r}. Read it yourself with PIL.Image.open(path).text.")
+    return record

@@ -19,6 +19,7 @@ import psutil
 import torch
 from packaging.requirements import Requirement
 
+from ganlib import checks
 from ganlib.data import display_path, ensure_mnist
 from ganlib.device import physical_cores, pick_device
 from ganlib.errors import DataError
@@ -164,6 +165,7 @@ def check_widget(probe) -> Check:
 def measure_training_speed(steps: int = 40, warmup: int = 10, settings: dict = NOTEBOOK_03) -> float:
     """Training steps per second of notebook 03's model and settings on this machine
     (on random images: the speed does not depend on what the pixels show)."""
+    steps, warmup = checks.whole_number(steps, "steps", 1), checks.whole_number(warmup, "warmup", 0)
     seed_everything(0)
     gan = make_gan(MLPGenerator(), MLPDiscriminator(), lr=settings["LR"], betas=(settings["BETA1"], settings["BETA2"]),
                    ema_decay=settings["EMA_DECAY"], precision=settings["PRECISION"])
@@ -178,6 +180,7 @@ def measure_training_speed(steps: int = 40, warmup: int = 10, settings: dict = N
 
 def predict_notebook_03(steps_per_second: float, settings: dict = NOTEBOOK_03) -> Check:
     """How long notebook 03's training takes here, and whether it fits its time limit."""
+    steps_per_second = checks.number(steps_per_second, "steps_per_second", above=0.0)
     steps = settings["EPOCHS"] * (MNIST_TRAIN_SIZE // settings["BATCH_SIZE"])
     minutes = steps / steps_per_second / 60
     found = f"{steps_per_second:.0f} steps/s: {settings['EPOCHS']} epochs ({steps:,} steps) take about {minutes:.1f} min"
@@ -193,7 +196,8 @@ def predict_notebook_03(steps_per_second: float, settings: dict = NOTEBOOK_03) -
 
 def run_checks(probe=None, steps_per_second: float | None = None, root=None) -> CheckTable:
     """Every check, in the order of the table. `steps_per_second` is measured if not given."""
-    checks = [check_python(), *check_packages(), check_cpu(), check_memory(), check_gpu(), check_mnist(root)]
-    checks.append(check_widget(probe))
-    checks.append(predict_notebook_03(steps_per_second or measure_training_speed()))
-    return CheckTable(checks)
+    rows = [check_python(), *check_packages(), check_cpu(), check_memory(), check_gpu(), check_mnist(root)]
+    rows.append(check_widget(probe))
+    measured = measure_training_speed() if steps_per_second is None else steps_per_second
+    rows.append(predict_notebook_03(measured))
+    return CheckTable(rows)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import torch
 
+from ganlib import checks
+from ganlib.errors import InputError
 from ganlib.losses import GeneratorLoss, discriminator_loss
 from ganlib.models import MLPDiscriminator, MLPGenerator
 from ganlib.train import GAN, generate, make_gan, sample_noise, seed_everything, train_step
@@ -39,6 +41,7 @@ class GaussianMixture:
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """n points of shape (n, dim): pick a bump for each, then add Gaussian noise."""
+        n = checks.whole_number(n, "n", 1)
         which = torch.multinomial(self.weights, n, replacement=True, generator=generator)
         noise = torch.randn(n, self.dim, generator=generator)
         return self.means[which] + self.std * noise
@@ -61,6 +64,8 @@ def mixture_1d() -> GaussianMixture:
 
 def ring(modes: int = 8, radius: float = 2.0, std: float = 0.05) -> GaussianMixture:
     """`modes` equal bumps evenly spaced on a circle: the classic mode-collapse test."""
+    modes = checks.whole_number(modes, "modes", 1)
+    radius, std = checks.number(radius, "radius", 0.0), checks.number(std, "std", above=0.0)
     angles = torch.arange(modes) * (2 * math.pi / modes)
     means = radius * torch.stack([torch.cos(angles), torch.sin(angles)], dim=1)
     return GaussianMixture(means, std, torch.full((modes,), 1.0 / modes))
@@ -68,6 +73,8 @@ def ring(modes: int = 8, radius: float = 2.0, std: float = 0.05) -> GaussianMixt
 
 def grid(side: int = 5, spacing: float = 1.0, std: float = 0.05) -> GaussianMixture:
     """side × side equal bumps on a square grid centred on the origin."""
+    side = checks.whole_number(side, "side", 1)
+    spacing, std = checks.number(spacing, "spacing", 0.0), checks.number(std, "std", above=0.0)
     ticks = (torch.arange(side) - (side - 1) / 2) * spacing
     means = torch.cartesian_prod(ticks, ticks)
     return GaussianMixture(means, std, torch.full((side * side,), 1.0 / side**2))
@@ -81,9 +88,11 @@ class ToyBatches:
     """
 
     def __init__(self, distribution: GaussianMixture, batch_size: int = 256, seed: int = 0):
+        if not isinstance(distribution, GaussianMixture):
+            raise InputError(f"ToyBatches draws from a toy distribution such as toy.ring(); got {distribution!r}.")
         self.distribution = distribution
-        self.batch_size = batch_size
-        self._rng = torch.Generator().manual_seed(seed)
+        self.batch_size = checks.whole_number(batch_size, "batch_size", 1)
+        self._rng = torch.Generator().manual_seed(checks.seed(seed))
 
     def __iter__(self) -> ToyBatches:
         return self
@@ -95,6 +104,9 @@ class ToyBatches:
         return {"rng": self._rng.get_state()}
 
     def load_state_dict(self, state: dict) -> None:
+        if not isinstance(state, dict) or set(state) != {"rng"}:
+            raise InputError("This is not the saved position of ToyBatches (it was saved from another kind of "
+                             "batches): resume with the same kind of batches, or leave them out.")
         self._rng.set_state(state["rng"])
 
 
@@ -105,6 +117,11 @@ def modes_covered(samples: torch.Tensor, distribution: GaussianMixture, share: f
     centre. A generator that covers 8 of 8 bumps is healthy; one that covers 1 or 2
     while the data has 8 shows mode collapse.
     """
+    samples = checks.finite(checks.tensor(samples, "samples").float(), "samples")
+    if samples.dim() != 2 or samples.shape[1] != distribution.dim or len(samples) == 0:
+        raise InputError(f"samples must be points of shape (N, {distribution.dim}) with N at least 1; "
+                         f"got shape {tuple(samples.shape)}.")
+    share = checks.number(share, "share", high=1.0, above=0.0)
     distances = torch.cdist(samples.float(), distribution.means)
     nearest, which = distances.min(dim=1)
     counts = torch.bincount(which[nearest < 4 * distribution.std], minlength=len(distribution.means))
@@ -136,6 +153,8 @@ def make_toy_gan(
     Toy networks learn faster than the MNIST ones, so the default learning rate is 1e-3.
     The networks run on the CPU: they are too small to gain anything from a GPU.
     """
+    dim = checks.whole_number(dim, "dim", 1)
+    latent_dim = checks.whole_number(latent_dim, "latent_dim", 1)
     seed_everything(seed)
     generator = MLPGenerator(latent_dim=latent_dim, hidden=hidden, out_shape=(dim,), tanh=False)
     discriminator = MLPDiscriminator(in_shape=(dim,), hidden=hidden)
@@ -167,6 +186,8 @@ def play_1d_game(
     Returns the trained GAN, the snapshots (the first one before any training), and the
     grid of x values on which D(x) was recorded. `options` go to `make_toy_gan`.
     """
+    steps = checks.whole_number(steps, "steps", 1)
+    every = checks.whole_number(every, "every", 1)
     data = mixture_1d()
     gan = make_toy_gan(1, seed=seed, **options)
     batches = ToyBatches(data, batch_size, seed=seed)
@@ -193,8 +214,10 @@ def train_discriminator(
     With the fake distribution held fixed, this is the inner half of the GAN game played
     to the end: the trained D should approach `optimal_discriminator(x, real, fake)`.
     """
-    rng = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999))
+    steps = checks.whole_number(steps, "steps", 1)
+    batch_size = checks.whole_number(batch_size, "batch_size", 1)
+    rng = torch.Generator().manual_seed(checks.seed(seed))
+    optimizer = torch.optim.Adam(discriminator.parameters(), lr=checks.number(lr, "lr", 0.0, 1.0), betas=(0.5, 0.999))
     losses = []
     for _ in range(steps):
         loss = discriminator_loss(
@@ -209,6 +232,7 @@ def train_discriminator(
 
 def gaussian(mean: float, std: float) -> GaussianMixture:
     """A single 1-D Gaussian bump, for example as a stand-in generator whose density we know."""
+    mean, std = checks.number(mean, "mean"), checks.number(std, "std", above=0.0)
     return GaussianMixture(torch.tensor([[float(mean)]]), float(std), torch.tensor([1.0]))
 
 
@@ -242,6 +266,10 @@ def check_optimal_discriminator(
     Far from all data D is never told anything, so only the region where samples occur
     counts in `max_error`.
     """
+    if real.dim != 1 or fake.dim != 1:
+        raise InputError(f"This check works on the line (1-D data, such as toy.gaussian(0, 1)); got {real.dim}-D and "
+                         f"{fake.dim}-D distributions.")
+    steps = checks.whole_number(steps, "steps", 1)
     seed_everything(seed)
     discriminator = MLPDiscriminator(in_shape=(1,), hidden=(64, 64))
     losses = train_discriminator(discriminator, real, fake, steps=steps, batch_size=1024, seed=seed)

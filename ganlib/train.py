@@ -43,14 +43,15 @@ import copy
 import math
 import random
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ganlib import checks
 from ganlib.device import fast_bfloat16, pick_device
 from ganlib.errors import GanlibError, InputError
 from ganlib.losses import GENERATOR_LOSSES, GeneratorLoss, discriminator_loss, generator_loss
@@ -109,6 +110,7 @@ class GAN:
     bfloat16: bool = False  # forward passes in bfloat16 (autocast); weights stay float32
     real_label: float = 1.0  # D's target for real images; 0.9 is one-sided label smoothing
     instance_noise: float = 0.0  # std of Gaussian noise added to every image D sees
+    image_range: tuple[float, float] = (-1.0, 1.0)  # where training images' pixels must lie
     generator_ema: nn.Module | None = None  # moving average of G's weights (see update_ema)
     ema_decay: float = 0.0
     step: int = 0
@@ -138,6 +140,7 @@ def seed_everything(seed: int) -> None:
 
     Call it before building the networks, so that their initial weights are repeatable.
     """
+    seed = checks.seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -180,12 +183,31 @@ def make_gan(
     bfloat16 where the device computes it fast, float32 elsewhere. `ema_decay` above 0
     (say 0.995) keeps a moving average of G's weights to sample from (`update_ema`).
     """
-    if g_loss not in GENERATOR_LOSSES:
-        raise InputError(f"g_loss must be one of {GENERATOR_LOSSES}, got {g_loss!r}.")
-    if precision not in PRECISIONS:
-        raise InputError(f"precision must be one of {PRECISIONS}, got {precision!r}.")
-    if not 0 <= ema_decay < 1:
-        raise InputError(f"ema_decay must be at least 0 (no average) and below 1, got {ema_decay!r}.")
+    for role, network in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(network, nn.Module):
+            raise InputError(f"The {role} must be a PyTorch network (an nn.Module) such as ganlib.MLP{role.title()}(); "
+                             f"got {type(network).__name__}.")
+    if not isinstance(getattr(generator, "latent_dim", None), int):
+        raise InputError("The generator needs a `latent_dim` attribute: the length of the noise vectors it takes.")
+    if hasattr(discriminator, "latent_dim"):
+        raise InputError("The discriminator takes noise (it has a latent_dim): is it a generator? make_gan takes "
+                         "the generator first, then the discriminator.")
+    made, judged = getattr(generator, "out_shape", None), getattr(discriminator, "in_shape", None)
+    if made is not None and judged is not None and tuple(made) != tuple(judged):
+        raise InputError(f"The generator makes samples of shape {tuple(made)}, but the discriminator judges "
+                         f"{tuple(judged)}: build both for the same data.")
+    if hasattr(generator, "classes") != hasattr(discriminator, "classes"):
+        raise InputError("Only one of the two networks is conditional (takes labels): use a conditional generator "
+                         "with a conditional discriminator, or neither.")
+    lr = checks.number(lr, "lr", 0.0, 1.0)
+    d_lr = lr if d_lr is None else checks.number(d_lr, "d_lr", 0.0, 1.0)
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise InputError(f"betas must be a pair of numbers such as (0.5, 0.999); got {betas!r}.")
+    betas = (checks.number(betas[0], "betas[0]", 0.0, 0.9999), checks.number(betas[1], "betas[1]", 0.0, 0.9999))
+    checks.one_of(g_loss, "g_loss", GENERATOR_LOSSES)
+    checks.one_of(precision, "precision", PRECISIONS)
+    ema_decay = checks.number(ema_decay, "ema_decay", 0.0, 0.9999)
+    seed = checks.seed(seed)
     device = pick_device(device)
     generator.to(device)
     discriminator.to(device)
@@ -193,7 +215,7 @@ def make_gan(
         generator=generator,
         discriminator=discriminator,
         g_optimizer=make_adam(generator.parameters(), lr, betas, device),
-        d_optimizer=make_adam(discriminator.parameters(), d_lr or lr, betas, device),
+        d_optimizer=make_adam(discriminator.parameters(), d_lr, betas, device),
         noise_rng=torch.Generator(device=device).manual_seed(seed),
         g_loss=g_loss,
         bfloat16=precision == "bfloat16" or (precision == "auto" and fast_bfloat16(device)),
@@ -202,8 +224,18 @@ def make_gan(
     )
 
 
+def check_gan(gan: GAN, doing: str) -> GAN:
+    """`gan`, if it is a GAN made by `make_gan`; else an error that says so."""
+    if not isinstance(gan, GAN):
+        raise InputError(f"{doing} needs the GAN that ganlib.make_gan(generator, discriminator) returns; "
+                         f"got {type(gan).__name__}.")
+    return gan
+
+
 def sample_noise(gan: GAN, n: int) -> torch.Tensor:
     """Step 3a: n noise vectors z ~ N(0, I) of the generator's latent size."""
+    check_gan(gan, "sample_noise")
+    n = checks.whole_number(n, "n", 0)
     return torch.randn(n, gan.latent_dim, generator=gan.noise_rng, device=gan.device)
 
 
@@ -213,14 +245,16 @@ def generate(generator: nn.Module, z: torch.Tensor, labels: torch.Tensor | None 
 
     Evaluation mode matters for networks with batch normalisation: in training mode
     every call would also update the layer's running statistics. A conditional
-    generator also takes the `labels` of the digits to draw.
+    generator also takes the `labels` of the digits to draw: a class per noise vector
+    (say torch.full((N,), 3) for N threes).
     """
-    latent_dim = getattr(generator, "latent_dim", None)
-    if z.dim() != 2 or (latent_dim is not None and z.shape[1] != latent_dim):
-        raise InputError(
-            f"This generator takes noise of shape (N, {latent_dim}): N vectors of {latent_dim} numbers; "
-            f"got shape {tuple(z.shape)}. Make it with torch.randn(N, {latent_dim})."
-        )
+    if not isinstance(generator, nn.Module):
+        raise InputError(f"generate needs a generator network first, then the noise; got {type(generator).__name__}.")
+    if not hasattr(generator, "latent_dim"):
+        raise InputError(f"generate draws with a generator, and this {type(generator).__name__} takes no noise "
+                         "(it has no latent_dim): is it the discriminator? Pass gan.generator or gan.sampler.")
+    z = checks.noise(z, getattr(generator, "latent_dim", None))
+    labels = _checked_labels(generator, labels, len(z))
     was_training = generator.training
     generator.eval()
     device = next(generator.parameters()).device
@@ -232,6 +266,19 @@ def generate(generator: nn.Module, z: torch.Tensor, labels: torch.Tensor | None 
         generator.train(was_training)
 
 
+def _checked_labels(generator: nn.Module, labels, count: int) -> torch.Tensor | None:
+    """`labels` checked for a conditional generator (one with `classes`); None for any other."""
+    classes = getattr(generator, "classes", None)
+    if classes is None:
+        if labels is not None:
+            raise InputError("This generator is not conditional: it draws without labels. Leave the labels out.")
+        return None
+    if labels is None:
+        raise InputError(f"This conditional generator needs labels: which of its {classes} classes to draw, one per "
+                         f"noise vector, such as torch.arange({count}) % {classes}.")
+    return checks.labels(labels, classes, count)
+
+
 def discriminator_step(
     gan: GAN, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None = None
 ) -> dict[str, float]:
@@ -240,13 +287,17 @@ def discriminator_step(
     `fake.detach()` cuts the fakes off from the generator, so this step changes D only.
     For a conditional GAN, `labels` are the digits of the real batch, and the fakes were
     made for the same digits. Returns the loss and the mean probabilities D(x) and D(G(z)).
+    A loss that is NaN or infinite does not update D (`fit` then stops with a message).
     """
+    real, labels = check_batch(gan, real, labels)
+    fake = check_fakes(gan, fake, len(real))
     with gan.autocast():
         real_logits, fake_logits = _score_both(gan.discriminator, _noisy(gan, real), _noisy(gan, fake.detach()), labels)
     loss = discriminator_loss(real_logits.float(), fake_logits.float(), gan.real_label)
-    gan.d_optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    gan.d_optimizer.step()
+    if torch.isfinite(loss):
+        gan.d_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        gan.d_optimizer.step()
     return {
         "d_loss": loss.item(),
         "d_real": torch.sigmoid(real_logits.detach().float()).mean().item(),
@@ -283,8 +334,15 @@ def generator_step(gan: GAN, fake: torch.Tensor, labels: torch.Tensor | None = N
     """Step 5: one update of G, to make D score its fakes as real.
 
     D has just been updated, so it scores the same fakes again. Gradients flow back
-    through D into G, but only G's optimiser steps: D is held fixed here.
+    through D into G, but only G's optimiser steps: D is held fixed here. A loss that is
+    NaN or infinite does not update G.
     """
+    fake = check_fakes(gan, fake)
+    if not fake.requires_grad:
+        raise InputError("These fakes carry no gradient, so G cannot learn from them: make them with "
+                         "gan.generator(z) (ganlib.generate is for looking at samples, without gradients).")
+    if labels is not None:
+        labels = _checked_labels(gan.generator, labels, len(fake)).to(gan.device)
     discriminator = gan.discriminator
     discriminator.requires_grad_(False)  # D's weight gradients would be wasted work
     try:
@@ -293,9 +351,10 @@ def generator_step(gan: GAN, fake: torch.Tensor, labels: torch.Tensor | None = N
     finally:
         discriminator.requires_grad_(True)
     loss = generator_loss(logits.float(), gan.g_loss)
-    gan.g_optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    gan.g_optimizer.step()
+    if torch.isfinite(loss):
+        gan.g_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        gan.g_optimizer.step()
     return {"g_loss": loss.item()}
 
 
@@ -308,7 +367,7 @@ def update_ema(gan: GAN) -> None:
     1 / (1 - 0.995) = 200 steps. Buffers (batch normalisation's running statistics) are
     copied as they are.
     """
-    if gan.generator_ema is None:
+    if check_gan(gan, "update_ema").generator_ema is None:
         return
     for average, weight in zip(gan.generator_ema.parameters(), gan.generator.parameters()):
         average.lerp_(weight, 1 - gan.ema_decay)
@@ -333,6 +392,7 @@ def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None)
     For a conditional GAN, pass the batch's `labels`: the fakes are made for the same
     digits, so D compares real and fake examples of each digit.
     """
+    real, labels = check_batch(gan, real, labels)
     started = time.perf_counter()
     with gan.autocast():
         z = sample_noise(gan, len(real))
@@ -357,44 +417,61 @@ class Callback:
         """Called after every training step."""
 
     def on_end(self, gan: GAN) -> None:
-        """Called once when `fit` stops, also when you interrupt it."""
+        """Called once when `fit` stops, however it stops: its budget, an interruption, an
+        error, or a NaN loss (then the last entries of `gan.history` are not finite, and a
+        callback that saves should not save that state)."""
 
 
 def fit(
     gan: GAN,
-    batches: Iterator[torch.Tensor | tuple[torch.Tensor, torch.Tensor]],
+    batches: Iterable,
     *,
     max_steps: int | None = None,
     max_seconds: float | None = None,
-    callbacks: Sequence[Callback] = (),
+    callbacks: Callback | list[Callback] = (),
     progress: bool = True,
 ) -> History:
     """Step 6: repeat `train_step` until `gan.step` reaches `max_steps` or the time is up.
 
-    `batches` yields image batches, or (images, labels) pairs for a conditional GAN.
+    `batches` yields image batches, or (images, labels) pairs for a conditional GAN:
+    `ShuffledBatches`, or a PyTorch `DataLoader` (started again whenever it has gone once
+    through the data). An iterator that runs out ends training there, like a time limit.
 
     `max_steps` counts all steps of the run, so after a resume `fit` trains only the
-    steps still missing. `max_seconds` is a wall-clock budget for this call. Interrupting
-    (Jupyter's stop button, Ctrl-C) ends training cleanly: the callbacks' `on_end` still
-    runs, so a checkpoint callback saves the progress. A loss that becomes NaN or
-    infinite stops training with `TrainingDiverged`, without saving the broken state.
+    steps still missing. `max_seconds` is a wall-clock budget for this call. However
+    training stops (its budget, Jupyter's stop button or Ctrl-C, a NaN, an error), the
+    callbacks' `on_end` runs, so a checkpoint callback can save the last sound step. A
+    loss that becomes NaN or infinite stops training with `TrainingDiverged`.
     """
+    if not isinstance(gan, GAN):
+        raise InputError(f"fit trains a GAN made by ganlib.make_gan(generator, discriminator); got {type(gan).__name__}.")
     if max_steps is None and max_seconds is None:
         raise InputError("Give fit a budget: max_steps, max_seconds, or both.")
-    deadline = math.inf if max_seconds is None else time.perf_counter() + max_seconds
-    target = math.inf if max_steps is None else max_steps
+    target = math.inf if max_steps is None else checks.whole_number(max_steps, "max_steps", 0)
+    seconds = math.inf if max_seconds is None else checks.number(max_seconds, "max_seconds", above=0)
+    if target <= gan.step:
+        print(f"The GAN is at step {gan.step:,} already, and max_steps={max_steps:,} counts the whole run: nothing "
+              f"to train. For 200 more steps, pass max_steps=gan.step + 200.")
+    callbacks = _callback_list(callbacks)
+    stream = _batch_stream(_checked_source(batches), conditional=hasattr(gan.generator, "classes"))
+    deadline = time.perf_counter() + seconds
     bar = tqdm(
         total=max_steps, initial=min(gan.step, max_steps or 0), unit="step",
         disable=not progress, dynamic_ncols=True,
     )
     gan.generator.train()
     gan.discriminator.train()
-    for callback in callbacks:
-        callback.on_start(gan)
+    started: list[Callback] = []
     try:
+        for callback in callbacks:
+            callback.on_start(gan)
+            started.append(callback)
         while gan.step < target and time.perf_counter() < deadline:
-            batch = _on_device(next(batches), gan.device)
-            _check_batch(gan, batch[0])
+            batch = next(stream, None)
+            if batch is None:
+                print(f"The batches ran out at step {gan.step:,}; training stopped there. "
+                      "For endless batches, use ganlib.ShuffledBatches (or a DataLoader).")
+                break
             stats = train_step(gan, *batch)
             if not all(math.isfinite(value) for value in stats.values()):
                 raise TrainingDiverged(_diverged_message(gan, stats))
@@ -406,27 +483,111 @@ def fit(
         print(f"Interrupted at step {gan.step}; the run so far is kept.")
     finally:
         bar.close()
-    for callback in callbacks:
-        callback.on_end(gan)
+        for callback in started:
+            callback.on_end(gan)
     return gan.history
 
 
-def _check_batch(gan: GAN, images: torch.Tensor) -> None:
-    """Fail with a clear message if a batch cannot be what the discriminator expects."""
+def check_batch(gan: GAN, real, labels=None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """A training batch (and its labels) as the steps need them, or a clear InputError: a
+    float tensor on the GAN's device, of the shape D takes, finite, and, for images, with
+    pixels in `gan.image_range` ([-1, 1]: the range of the generator's Tanh)."""
+    check_gan(gan, "A training step")
+    if isinstance(real, (list, tuple)):
+        raise InputError("A step takes the images and the labels as two arguments: train_step(gan, *batch).")
+    real = checks.tensor(real, "the batch")
     expected = getattr(gan.discriminator, "in_shape", None)
-    if not images.is_floating_point():
-        raise InputError(f"Training images must be floats in [-1, 1], got {images.dtype}: scale bytes with x / 127.5 - 1.")
-    if expected is not None and tuple(images.shape[1:]) != tuple(expected):
+    if expected is not None and tuple(real.shape[1:]) != tuple(expected):
+        kind = "images" if len(expected) == 3 else "samples"
         raise InputError(
-            f"The discriminator expects images of shape {tuple(expected)}, but the batches hold "
-            f"{tuple(images.shape[1:])}. Pass batches of the data the networks were built for."
+            f"The discriminator expects {kind} of shape {tuple(expected)}, but the batch holds "
+            f"{tuple(real.shape[1:])}. Pass batches of the data the networks were built for."
         )
+    if len(real) == 0:
+        raise InputError("The batch is empty: every training step needs at least one real example.")
+    if len(real) == 1 and _normalises_batches(gan):
+        raise InputError("A batch of one cannot be normalised (these networks use batch normalisation): "
+                         "use batches of 2 or more.")
+    if real.dim() == 4:  # images: check the pixel range
+        real = checks.images(real, "the training images", value_range=gan.image_range)
+        if gan.image_range == (-1.0, 1.0):
+            checks.not_zero_to_one(real, "the training images",
+                                   "To train on [0, 1] on purpose, set gan.image_range = (0.0, 1.0).")
+    elif not real.is_floating_point():
+        raise InputError(f"The batch must hold floats; got {real.dtype}. Convert it with .float().")
+    else:
+        real = checks.finite(real.float(), "the batch")
+    labels = _checked_labels(gan.generator, labels, len(real))
+    return real.to(gan.device), None if labels is None else labels.to(gan.device)
 
 
-def _on_device(batch: torch.Tensor | tuple[torch.Tensor, ...], device: torch.device) -> tuple[torch.Tensor, ...]:
-    """A batch of images, or of (images, labels), moved to `device`, as a tuple."""
-    batch = batch if isinstance(batch, tuple) else (batch,)
-    return tuple(tensor.to(device, non_blocking=True) for tensor in batch)
+def check_fakes(gan: GAN, fake, count: int | None = None) -> torch.Tensor:
+    """The generator's samples as the steps need them: a float tensor of the shape D takes
+    (and `count` of them, as many as the real batch), or a clear InputError."""
+    check_gan(gan, "A training step")
+    fake = checks.tensor(fake, "the fakes")
+    expected = getattr(gan.discriminator, "in_shape", None)
+    if (expected is not None and tuple(fake.shape[1:]) != tuple(expected)) or (count is not None and len(fake) != count):
+        wanted = f"({count if count is not None else 'N'}, {', '.join(map(str, expected or ('...',)))})"
+        raise InputError(f"The fakes must be the generator's samples, of shape {wanted}; got {tuple(fake.shape)}. "
+                         "Make them with gan.generator(ganlib.sample_noise(gan, len(real))).")
+    if not fake.is_floating_point():
+        raise InputError(f"The fakes must hold floats; got {fake.dtype}.")
+    return fake
+
+
+def _normalises_batches(gan: GAN) -> bool:
+    """True if G or D has batch normalisation (which needs two or more samples per batch)."""
+    networks = (gan.generator, gan.discriminator)
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for network in networks for m in network.modules())
+
+
+def _callback_list(callbacks) -> list[Callback]:
+    """`callbacks` as a list: one callback on its own is accepted as a list of one."""
+    callbacks = [callbacks] if isinstance(callbacks, Callback) else callbacks
+    if not isinstance(callbacks, (list, tuple)) or not all(isinstance(c, Callback) for c in callbacks):
+        raise InputError(
+            "callbacks must be a list of ganlib callbacks, such as [ganlib.Checkpointer(run_dir, every=500)]; "
+            f"got {callbacks!r}."
+        )
+    return list(callbacks)
+
+
+def _checked_source(batches):
+    """`batches`, if it can give batches at all (checked before training starts)."""
+    if torch.is_tensor(batches):
+        raise InputError("fit needs a stream of batches, not the images themselves: "
+                         "pass ganlib.ShuffledBatches(images, batch_size=128).")
+    if not isinstance(batches, Iterable):
+        raise InputError(f"batches must yield batches of images, as ganlib.ShuffledBatches does; got {type(batches).__name__}.")
+    return batches
+
+
+def _batch_stream(batches, conditional: bool) -> Iterator[tuple]:
+    """`batches` as an iterator of (images,) or (images, labels) tuples.
+
+    A DataLoader (or any other re-iterable collection of batches) is started again each
+    time it has gone through the data, as epochs; a one-way iterator simply ends. Lists
+    of one tensor, as `DataLoader(TensorDataset(x))` yields them, are taken as tuples.
+    Labels that come with the images are dropped for a GAN that is not conditional.
+    """
+    for batch in batches if isinstance(batches, Iterator) else _epochs(batches):
+        batch = tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
+        if not 1 <= len(batch) <= 2:
+            raise InputError(f"Each batch must be images, or (images, labels); got {len(batch)} items.")
+        yield batch if conditional else batch[:1]
+
+
+def _epochs(collection: Iterable) -> Iterator:
+    """The items of `collection`, over and over (a DataLoader reshuffles on every pass)."""
+    while True:
+        empty = True
+        for item in collection:
+            empty = False
+            yield item
+        if empty:
+            raise InputError("The batches are empty: the data loader yields no batch at all "
+                             "(is its batch size larger than the data set, with drop_last=True?).")
 
 
 def _diverged_message(gan: GAN, stats: dict[str, float]) -> str:
@@ -436,5 +597,6 @@ def _diverged_message(gan: GAN, stats: dict[str, float]) -> str:
         "A loss that is NaN or infinite means the weights blew up. Try a lower learning "
         "rate (for example half of it), and the non-saturating generator loss "
         "(g_loss='non-saturating'). The last checkpoint, if you saved one, is intact: "
-        "resume from it with the new settings."
+        "resume from it with the new settings (ganlib.resume: the settings you give "
+        "make_gan now apply from there on)."
     )

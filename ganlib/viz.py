@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -18,22 +19,32 @@ import PIL.Image
 import torch
 from matplotlib.figure import Figure
 
-from ganlib.errors import InputError
-from ganlib.train import GAN, Callback, History, generate
+from ganlib import checks
+from ganlib.errors import CheckpointError, InputError
+from ganlib.train import GAN, Callback, History, check_gan, generate
 
 DPI = 80
 """Resolution of the PNGs shown in notebooks: sharp on screen, small on disk."""
 
 
-def image_grid(images: torch.Tensor, nrow: int | None = None, padding: int = 2) -> np.ndarray:
-    """Tile a batch of images (B, 1, H, W) in [-1, 1] into one (rows·H, cols·W) array in [0, 1].
+def image_grid(
+    images: torch.Tensor, nrow: int | None = None, padding: int = 2, value_range: tuple[float, float] = (-1.0, 1.0)
+) -> np.ndarray:
+    """Tile a batch of images (B, 1, H, W) into one (rows·H, cols·W) array in [0, 1].
 
-    `nrow` is the number of images per row (default: as square as possible). The gaps
-    between tiles are mid-grey, so black digits on a black background stay visible.
+    The images' pixels lie in `value_range`, [-1, 1] unless you say otherwise: its low end
+    is drawn black, its high end white. `nrow` is the number of images per row (default:
+    as square as possible). The gaps between tiles are mid-grey, so black digits on a
+    black background stay visible.
     """
-    if images.dim() != 4 or images.shape[1] != 1:
+    value_range = _checked_range(value_range)
+    images = checks.images(images, value_range=value_range).detach().cpu()
+    if images.shape[1] != 1:
         raise InputError(f"Expected grey images of shape (B, 1, H, W), got {tuple(images.shape)}.")
-    pictures = ((images.detach().float().cpu()[:, 0] + 1) / 2).clamp(0, 1).numpy()
+    nrow = None if nrow is None else checks.whole_number(nrow, "nrow", 1)
+    padding = checks.whole_number(padding, "padding", 0)
+    low, high = value_range
+    pictures = ((images[:, 0] - low) / (high - low)).clamp(0, 1).numpy()
     count, height, width = pictures.shape
     cols = nrow or math.ceil(math.sqrt(count))
     rows = math.ceil(count / cols)
@@ -46,10 +57,22 @@ def image_grid(images: torch.Tensor, nrow: int | None = None, padding: int = 2) 
 
 
 def show_images(
-    images: torch.Tensor, nrow: int | None = None, title: str | None = None, size: float = 4.0
+    images: torch.Tensor, nrow: int | None = None, title: str | None = None, size: float = 4.0,
+    value_range: tuple[float, float] | None = None,
 ) -> Figure:
-    """A figure of a batch of images in [-1, 1], tiled `nrow` to a row."""
-    grid = image_grid(images, nrow)
+    """A figure of a batch of images, tiled `nrow` to a row.
+
+    The workbook's images lie in [-1, 1] (black -1, white +1). Images in [0, 1] or bytes
+    0..255 would be drawn washed out or white, so they are refused with the line that
+    rescales them. To draw images as they are, give their `value_range`, such as (0, 1);
+    with an explicit range nothing is guessed.
+    """
+    checked_range = (-1.0, 1.0) if value_range is None else _checked_range(value_range)
+    images = checks.images(images, value_range=checked_range)
+    if value_range is None:
+        checks.not_zero_to_one(images, "the images", "To draw them as they are, give their value_range, such as (0, 1).")
+    size = checks.number(size, "size", above=0.0)
+    grid = image_grid(images, nrow, value_range=checked_range)
     fig = Figure(figsize=(size, size * grid.shape[0] / grid.shape[1] + (0.3 if title else 0)))
     ax = fig.add_subplot()
     draw_grid(ax, grid, title)
@@ -57,8 +80,29 @@ def show_images(
     return fig
 
 
+def _picture_path(path, example: str) -> Path:
+    """`path` as a Path to a file (not a folder), for a picture or a film to be saved at."""
+    path = checks.path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give the file to write, such as run_dir / {example!r}.")
+    return path
+
+
+def _checked_range(value_range) -> tuple[float, float]:
+    """`value_range` as (low, high) floats with low < high."""
+    if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
+        raise InputError(f"value_range must be a pair (low, high), such as (-1, 1); got {value_range!r}.")
+    low, high = (checks.number(bound, "value_range") for bound in value_range)
+    if not low < high:
+        raise InputError(f"value_range must go from low to high, such as (-1, 1); got {value_range!r}.")
+    return low, high
+
+
 def plot_history(history: History, smooth: int = 50) -> Figure:
-    """Loss curves (left) and the discriminator's mean outputs (right) for a run."""
+    """Loss curves (left) and the discriminator's mean outputs (right) for a run
+    (`gan.history`; a GAN itself will do)."""
+    history = _history_of(history)
+    smooth = checks.whole_number(smooth, "smooth", 1)
     fig = Figure(figsize=(9, 3.2))
     _draw_losses(fig.add_subplot(1, 2, 1), history, smooth)
     _draw_d_outputs(fig.add_subplot(1, 2, 2), history, smooth)
@@ -116,15 +160,16 @@ class Dashboard(Callback):
         self, fixed_noise: torch.Tensor, every: int = 200, path: str | os.PathLike | None = None,
         smooth: int = 50,
     ) -> None:
-        self.fixed_noise = fixed_noise
-        self.every = every
-        self.smooth = smooth
+        self.fixed_noise = checks.noise(fixed_noise, None, "fixed_noise")
+        self.every = checks.whole_number(every, "every", 1)
+        self.smooth = checks.whole_number(smooth, "smooth", 1)
         self.live = in_notebook()
-        self.path = Path(path) if path is not None else (None if self.live else Path("dashboard.png"))
+        self.path = _picture_path(path, "dashboard.png") if path is not None else (None if self.live else Path("dashboard.png"))
         self._handle = None
 
     def figure(self, gan: GAN) -> Figure:
         """The dashboard for the current state of `gan`."""
+        check_gan(gan, "Dashboard.figure(gan)")
         fig = Figure(figsize=(11, 3.3))
         _draw_losses(fig.add_subplot(1, 3, 1), gan.history, self.smooth)
         _draw_d_outputs(fig.add_subplot(1, 3, 2), gan.history, self.smooth)
@@ -136,8 +181,12 @@ class Dashboard(Callback):
     def update(self, gan: GAN) -> None:
         png = figure_png(self.figure(gan))
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_bytes(png)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.write_bytes(png)
+            except OSError as error:  # a picture is not worth stopping training for
+                print(f"Could not write {self.path} ({error.strerror or error}); the dashboard goes on without saving it.")
+                self.path = None
         if self.live:
             from IPython.display import Image, display
 
@@ -162,12 +211,32 @@ class SampleFilm(Callback):
     """
 
     def __init__(self, fixed_noise: torch.Tensor, at_steps: list[int], path: str | os.PathLike | None = None) -> None:
-        self.fixed_noise = fixed_noise
-        self.at_steps = set(at_steps)
-        self.path = Path(path) if path is not None else None
+        self.fixed_noise = checks.noise(fixed_noise, None, "fixed_noise")
+        at_steps = [at_steps] if isinstance(at_steps, int) else at_steps
+        self.at_steps = {checks.whole_number(step, "each of at_steps", 0) for step in at_steps}
+        self.path = _picture_path(path, "film.pt") if path is not None else None
         self.frames: dict[int, torch.Tensor] = {}
         if self.path is not None and self.path.exists():
-            self.frames = dict(torch.load(self.path, weights_only=True))
+            self.frames = self._read_frames(self.path)
+
+    @staticmethod
+    def _read_frames(path: Path) -> dict[int, torch.Tensor]:
+        """The frames saved at `path`. An unreadable file (empty, cut short) is set aside, not
+        deleted, and the film starts afresh: a film is worth less than the training it shows.
+        A readable file that is not a film (a checkpoint, say) is refused and left alone."""
+        from ganlib.checkpoint import safe_load
+
+        try:
+            frames = safe_load(path)
+        except CheckpointError:
+            kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+            path.rename(kept)
+            print(f"The film {path.name} could not be read (damaged or empty); it is kept as {kept.name}, and a new film starts.")
+            return {}
+        if not (isinstance(frames, dict) and all(isinstance(step, int) and torch.is_tensor(f) for step, f in frames.items())):
+            raise InputError(f"{path} holds something other than a film (a checkpoint?); it is left as it is. "
+                             "Give the film a file of its own, such as run_dir / 'film.pt'.")
+        return dict(frames)
 
     def capture(self, gan: GAN) -> None:
         """Keep the current samples, as bytes (0-255), to keep the film small."""
@@ -176,7 +245,11 @@ class SampleFilm(Callback):
         if self.path is not None:
             from ganlib.checkpoint import atomic_save
 
-            atomic_save(self.frames, self.path)
+            try:
+                atomic_save(self.frames, self.path)
+            except CheckpointError as error:  # a film is not worth stopping training for
+                print(f"{error} The film goes on in memory only.")
+                self.path = None
 
     def on_start(self, gan: GAN) -> None:
         if 0 in self.at_steps and gan.step == 0:
@@ -197,6 +270,11 @@ class SampleFilm(Callback):
 
 def plot_film(frames: dict[int, torch.Tensor], per_frame: int = 9) -> Figure:
     """Samples at several training steps side by side: {step: images in [-1, 1]}."""
+    per_frame = checks.whole_number(per_frame, "per_frame", 1)
+    if not isinstance(frames, dict):
+        raise InputError(f"plot_film takes the frames as {{step: images}}; got {type(frames).__name__}.")
+    if not frames:
+        raise InputError("The film has no frames yet: it takes its first when training starts.")
     steps = sorted(frames)
     fig = Figure(figsize=(1.9 * len(steps), 2.2))
     for i, step in enumerate(steps):
@@ -327,6 +405,10 @@ def plot_optimal_discriminator(grid: torch.Tensor, learned: torch.Tensor, optima
 
 def compare_histories(histories: dict[str, History], smooth: int = 50) -> Figure:
     """Several runs' curves in columns: losses on top, D's verdicts below."""
+    if not isinstance(histories, dict) or not histories:
+        raise InputError('compare_histories takes named runs: {"name": gan.history, ...}.')
+    histories = {name: _history_of(history) for name, history in histories.items()}
+    smooth = checks.whole_number(smooth, "smooth", 1)
     fig = Figure(figsize=(3.8 * len(histories), 5.6))
     for i, (name, history) in enumerate(histories.items()):
         top = fig.add_subplot(2, len(histories), i + 1)
@@ -340,6 +422,15 @@ def compare_histories(histories: dict[str, History], smooth: int = 50) -> Figure
 
 
 # --- drawing helpers shared by the figures above -------------------------------------
+
+
+def _history_of(history) -> History:
+    """A run's History; a GAN stands for its own history."""
+    if isinstance(history, GAN):
+        return history.history
+    if not isinstance(history, History):
+        raise InputError(f"Expected a run's history (gan.history); got {type(history).__name__}.")
+    return history
 
 
 def _smoothed(values: list[float], window: int) -> np.ndarray:

@@ -12,6 +12,8 @@ from typing import Sequence
 import ipywidgets as widgets
 import torch
 
+from ganlib import checks
+from ganlib.errors import InputError
 from ganlib.evolution import Evolution
 from ganlib.explorer import LatentExplorer
 from ganlib.train import generate
@@ -31,6 +33,9 @@ class Interactive(widgets.VBox):
 
 def frame_slider(frames: Sequence[bytes], labels: list[str], description: str = "step") -> Interactive:
     """A slider that flips through PNG frames; `frames[i]` may draw frame i on demand."""
+    if len(frames) == 0 or len(labels) != len(frames):
+        raise InputError(f"frame_slider needs at least one frame and one label per frame; got {len(frames)} frames "
+                         f"and {len(labels)} labels.")
     slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description=description,
                                readout=False, continuous_update=True,
                                layout=widgets.Layout(width="520px"))
@@ -55,6 +60,9 @@ def scrub_1d_game(snapshots: list, data, grid) -> Interactive:
 def evolution_board(generator: torch.nn.Module, evolution: Evolution, columns: int = 6) -> Interactive:
     """A grid of the population's samples, each with a "pick" toggle, and a button that
     breeds the next generation from the picked ones."""
+    if not isinstance(evolution, Evolution):
+        raise InputError(f"evolution_board needs an Evolution; got {type(evolution).__name__}.")
+    columns = checks.whole_number(columns, "columns", 1)
     images = [widgets.Image(format="png", layout=widgets.Layout(width="84px")) for _ in range(evolution.size)]
     toggles = [widgets.ToggleButton(description="pick", layout=widgets.Layout(width="84px")) for _ in range(evolution.size)]
     status = widgets.Label()
@@ -80,6 +88,9 @@ def evolution_board(generator: torch.nn.Module, evolution: Evolution, columns: i
 
 def explorer_sliders(explorer: LatentExplorer, z: torch.Tensor) -> Interactive:
     """One slider per main direction of `explorer`, moving the sample `z` (1, latent_dim)."""
+    if not isinstance(explorer, LatentExplorer):
+        raise InputError(f"explorer_sliders needs a LatentExplorer(generator); got {type(explorer).__name__}.")
+    z = checks.latent_vector(z, explorer.generator.latent_dim)[None]
     sliders = [
         widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.25, description=f"PC {i + 1}",
                             continuous_update=False)

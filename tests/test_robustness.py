@@ -11,7 +11,7 @@ code they test and are counted in this list too:
   - a NaN loss stops training with advice; Ctrl-C keeps the run: tests/test_train.py (2);
   - re-running notebook 03 continues the previous run: tests/test_notebooks.py (1);
   - make lab on localhost with its token: tests/test_lab.py (1).
-In all: 34 cases.
+In all: 34 cases. Part two, cases 35 to 89, is tests/test_misuse.py.
 """
 
 from __future__ import annotations
