@@ -266,8 +266,9 @@ def generate(generator: nn.Module, z: torch.Tensor, labels: torch.Tensor | None 
         generator.train(was_training)
 
 
-def _checked_labels(generator: nn.Module, labels, count: int) -> torch.Tensor | None:
-    """`labels` checked for a conditional generator (one with `classes`); None for any other."""
+def _checked_labels(generator: nn.Module, labels, count: int, device: torch.device | None = None) -> torch.Tensor | None:
+    """`labels` checked for a conditional generator (one with `classes`), on `device`; None
+    for any other generator."""
     classes = getattr(generator, "classes", None)
     if classes is None:
         if labels is not None:
@@ -276,7 +277,7 @@ def _checked_labels(generator: nn.Module, labels, count: int) -> torch.Tensor | 
     if labels is None:
         raise InputError(f"This conditional generator needs labels: which of its {classes} classes to draw, one per "
                          f"noise vector, such as torch.arange({count}) % {classes}.")
-    return checks.labels(labels, classes, count)
+    return checks.labels(labels, classes, count).to(device)
 
 
 def discriminator_step(
@@ -337,12 +338,8 @@ def generator_step(gan: GAN, fake: torch.Tensor, labels: torch.Tensor | None = N
     through D into G, but only G's optimiser steps: D is held fixed here. A loss that is
     NaN or infinite does not update G.
     """
-    fake = check_fakes(gan, fake)
-    if not fake.requires_grad:
-        raise InputError("These fakes carry no gradient, so G cannot learn from them: make them with "
-                         "gan.generator(z) (ganlib.generate is for looking at samples, without gradients).")
-    if labels is not None:
-        labels = _checked_labels(gan.generator, labels, len(fake)).to(gan.device)
+    fake = check_fakes(gan, fake, needs_gradient=True)
+    labels = _checked_labels(gan.generator, labels, len(fake), gan.device)
     discriminator = gan.discriminator
     discriminator.requires_grad_(False)  # D's weight gradients would be wasted work
     try:
@@ -367,7 +364,8 @@ def update_ema(gan: GAN) -> None:
     1 / (1 - 0.995) = 200 steps. Buffers (batch normalisation's running statistics) are
     copied as they are.
     """
-    if check_gan(gan, "update_ema").generator_ema is None:
+    check_gan(gan, "update_ema")
+    if gan.generator_ema is None:
         return
     for average, weight in zip(gan.generator_ema.parameters(), gan.generator.parameters()):
         average.lerp_(weight, 1 - gan.ema_decay)
@@ -517,13 +515,13 @@ def check_batch(gan: GAN, real, labels=None) -> tuple[torch.Tensor, torch.Tensor
         raise InputError(f"The batch must hold floats; got {real.dtype}. Convert it with .float().")
     else:
         real = checks.finite(real.float(), "the batch")
-    labels = _checked_labels(gan.generator, labels, len(real))
-    return real.to(gan.device), None if labels is None else labels.to(gan.device)
+    return real.to(gan.device), _checked_labels(gan.generator, labels, len(real), gan.device)
 
 
-def check_fakes(gan: GAN, fake, count: int | None = None) -> torch.Tensor:
+def check_fakes(gan: GAN, fake, count: int | None = None, needs_gradient: bool = False) -> torch.Tensor:
     """The generator's samples as the steps need them: a float tensor of the shape D takes
-    (and `count` of them, as many as the real batch), or a clear InputError."""
+    (and `count` of them, as many as the real batch), still attached to G's computation if
+    G is to learn from them; or a clear InputError."""
     check_gan(gan, "A training step")
     fake = checks.tensor(fake, "the fakes")
     expected = getattr(gan.discriminator, "in_shape", None)
@@ -533,6 +531,9 @@ def check_fakes(gan: GAN, fake, count: int | None = None) -> torch.Tensor:
                          "Make them with gan.generator(ganlib.sample_noise(gan, len(real))).")
     if not fake.is_floating_point():
         raise InputError(f"The fakes must hold floats; got {fake.dtype}.")
+    if needs_gradient and not fake.requires_grad:
+        raise InputError("These fakes carry no gradient, so G cannot learn from them: make them with "
+                         "gan.generator(z) (ganlib.generate is for looking at samples, without gradients).")
     return fake
 
 

@@ -41,6 +41,7 @@ from ganlib.models import (
 )
 from ganlib.notebook import ParameterError
 from ganlib.provenance import KEY, read_label, save_labelled_png
+from test_robustness import TRAINER  # a script that trains into a run folder until it is killed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,27 +160,9 @@ def test_case_39b_restart_renames_only_a_runs_own_folder(tmp_path):
     assert (notebooks / "03_mnist_gan.ipynb").exists() and sorted(os.listdir(tmp_path)) == ["notebooks"]
 
 
-TRAINER = """
-    import sys, torch, ganlib
-    from ganlib.models import MLPDiscriminator, MLPGenerator
-    root, run_dir, progress = sys.argv[1:4]
-    torch.set_num_threads(1)
-    ganlib.seed_everything(0)
-    gan = ganlib.make_gan(MLPGenerator(latent_dim=16, hidden=(32,)), MLPDiscriminator(hidden=(32,)), seed=0)
-    batches = ganlib.ShuffledBatches(ganlib.load_mnist(root)[0], 16, seed=0)
-
-    class Progress(ganlib.Callback):
-        def on_step(self, gan):
-            open(progress, "w").write(str(gan.step))
-
-    ganlib.fit(gan, batches, max_steps=10**9, progress=False,
-               callbacks=[ganlib.Checkpointer(run_dir, every=4, batches=batches), Progress()])
-"""
-
-
 def test_case_40_a_second_process_training_into_the_same_run_is_refused_by_name(tiny_mnist, tmp_path):
     run_dir, progress = tmp_path / "run", tmp_path / "progress"
-    first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(TRAINER), str(tiny_mnist), str(run_dir), str(progress)])
+    first = subprocess.Popen([sys.executable, "-c", TRAINER, str(tiny_mnist), str(run_dir), str(progress)])
     try:
         deadline = time.monotonic() + 60
         while not (progress.exists() and progress.read_text() and int(progress.read_text()) >= 5):
