@@ -6,7 +6,7 @@ Run it by hand, alone on the machine:
 
 It times, separately: the one-off real reference (10,000 MNIST test images through the
 classifier), then sampling 10,000 images from the pretrained generator and computing every
-figure of `ganlib.metrics.score` against that reference. Median of 3 repeats.
+figure of `ganlib.evaluate.metrics.score` against that reference. Median of 3 repeats.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import statistics
 import time
 
 import ganlib
-from ganlib import metrics
+from ganlib.evaluate import metrics
 
 
 def main(samples: int = 10_000, repeats: int = 3) -> None:

@@ -9,9 +9,10 @@ the disk cache ("warm"), as the median of several: the clock starts just before 
 statement and stops just after it. Python's own start (about 0.02 s) is not counted, nor
 its exit, where PyTorch spends another few tenths of a second tidying up; the wall time of
 the whole command is printed too, and the resident memory after the import.
-`from ganlib import metrics, viz` is what notebooks 04 and 05 import; torchvision and
-torchmetrics are timed for comparison, as ganlib's data loading and metrics do without them. Notebook 03 is timed the way a participant
-meets it: the clock starts when its kernel is asked for, its cells run in order with their
+`from ganlib.evaluate import metrics` with `from ganlib.pictures import images` is what
+notebooks 04 and 05 import; torchvision and torchmetrics are timed for comparison, as
+ganlib's data loading and metrics do without them. Notebook 03 is timed the way a
+participant meets it: the clock starts when its kernel is asked for, its cells run in order with their
 default parameters up to the training cell, and the clock stops when one training step
 has finished (that cell's own `ganlib.fit`, limited to one step).
 """
@@ -73,7 +74,7 @@ def seconds_to_first_step() -> float:
 
 def main() -> None:
     # torchvision and torchmetrics: what ganlib's data loading and metrics avoid importing.
-    for statement in ("import ganlib", "import torch", "from ganlib import metrics, viz",
+    for statement in ("import ganlib", "import torch", "from ganlib.evaluate import metrics; from ganlib.pictures import images",
                       "import torchvision", "import torchmetrics"):
         inside, whole, resident_mib = import_seconds(statement)
         print(f"{statement:32} warm: {_summary(inside)}; whole command {statistics.median(whole):.2f} s; "

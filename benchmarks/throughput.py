@@ -1,11 +1,11 @@
-"""Training throughput: the seed's own loop against ganlib's fit loop, same model, same batch.
+"""Training throughput: the source example's own loop against ganlib's fit loop, same model, same batch.
 
 Run it by hand, alone on the machine (two programs that both use every core slow each
 other down many times over):
 
     .venv/bin/python -m benchmarks.throughput            # 5 rounds of 300 steps each
 
-Each round times the seed's loop, then ganlib, on the real MNIST training set at batch 64
+Each round times the source example's loop, then ganlib, on the real MNIST training set at batch 64
 (they alternate, A B A B ..., so a slow phase of the machine hits both). Where the CPU
 has fast bfloat16 matrix instructions, ganlib with autocast to bfloat16 joins each round
 as a third loop. It prints images per second for each, the ratios, and the share of the
@@ -23,8 +23,8 @@ import time
 import torch
 
 import ganlib
-from benchmarks.seed_loop import SeedTrainer
-from ganlib.data import data_root
+from benchmarks.source_loop import SourceExampleTrainer
+from ganlib.data.mnist import data_root
 
 # Multiply-adds per image of one ganlib step (see the note in `flops_per_image`).
 G_MACS = 100 * 256 + 256 * 512 + 512 * 1024 + 1024 * 784
@@ -69,7 +69,7 @@ def where_the_time_goes(gan: ganlib.GAN, batches: ganlib.ShuffledBatches, steps:
     return shares
 
 
-def time_seed(trainer: SeedTrainer, steps: int) -> float:
+def time_source(trainer: SourceExampleTrainer, steps: int) -> float:
     started = time.perf_counter()
     for _ in range(steps):
         trainer.step()
@@ -90,37 +90,37 @@ def main() -> None:
 
     threads = ganlib.configure_threads()
     root = data_root()
-    seed = SeedTrainer(root)
+    source = SourceExampleTrainer(root)
     images, _ = ganlib.load_mnist(root)
     ganlib.seed_everything(0)
     gan = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator(), precision="float32")
     batches = ganlib.ShuffledBatches(images, batch_size=64)
     bf16 = None
-    if ganlib.device.fast_bfloat16(torch.device("cpu")):
+    if ganlib.gan.device.fast_bfloat16(torch.device("cpu")):
         bf16 = ganlib.make_gan(ganlib.MLPGenerator(), ganlib.MLPDiscriminator(), precision="bfloat16")
         time_ganlib(bf16, batches, 30)
-    time_seed(seed, 30)  # warm-up: first calls allocate memory and pick kernels
+    time_source(source, 30)  # warm-up: first calls allocate memory and pick kernels
     time_ganlib(gan, batches, 30)
 
-    seed_rates, ganlib_rates, bf16_rates = [], [], []
+    source_rates, ganlib_rates, bf16_rates = [], [], []
     for round_ in range(1, args.rounds + 1):
-        seed_rates.append(time_seed(seed, args.steps))
+        source_rates.append(time_source(source, args.steps))
         ganlib_rates.append(time_ganlib(gan, batches, args.steps))
-        line = f"round {round_}: seed {seed_rates[-1]:7.0f} img/s   ganlib {ganlib_rates[-1]:7.0f} img/s"
+        line = f"round {round_}: source {source_rates[-1]:7.0f} img/s   ganlib {ganlib_rates[-1]:7.0f} img/s"
         if bf16 is not None:
             bf16_rates.append(time_ganlib(bf16, batches, args.steps))
             line += f"   ganlib bfloat16 {bf16_rates[-1]:7.0f} img/s"
         print(line, flush=True)
 
-    ratios = [g / s for g, s in zip(ganlib_rates, seed_rates)]
+    ratios = [g / s for g, s in zip(ganlib_rates, source_rates)]
     peak = peak_matmul_flops()
     achieved = statistics.median(ganlib_rates) * flops_per_image()
     print(f"\ntorch {torch.__version__}, {threads} threads, batch 64, float32, {args.rounds} rounds of {args.steps} steps")
-    print(f"seed loop   median {statistics.median(seed_rates):7.0f} img/s  (min {min(seed_rates):.0f}, max {max(seed_rates):.0f})")
+    print(f"source loop median {statistics.median(source_rates):7.0f} img/s  (min {min(source_rates):.0f}, max {max(source_rates):.0f})")
     print(f"ganlib fit  median {statistics.median(ganlib_rates):7.0f} img/s  (min {min(ganlib_rates):.0f}, max {max(ganlib_rates):.0f})")
     print(f"ratio       median {statistics.median(ratios):.2f}x  (min {min(ratios):.2f}, max {max(ratios):.2f})")
     if bf16_rates:
-        bf16_ratios = [b / s for b, s in zip(bf16_rates, seed_rates)]
+        bf16_ratios = [b / s for b, s in zip(bf16_rates, source_rates)]
         print(f"bfloat16    median {statistics.median(bf16_rates):7.0f} img/s  (min {min(bf16_rates):.0f}, max {max(bf16_rates):.0f})")
         print(f"ratio       median {statistics.median(bf16_ratios):.2f}x  (min {min(bf16_ratios):.2f}, max {max(bf16_ratios):.2f})")
     else:

@@ -1,48 +1,38 @@
 """ganlib: the small library behind the GAN workbook.
 
-One idea per module, each short enough to read in one sitting:
+Where is the GAN? In `ganlib/gan/`, read first. The packages, in the order their
+imports run (each uses only those above it):
 
-    data        MNIST found, checked and served in fast shuffled batches
-    toy         1-D and 2-D Gaussian mixtures, and the small GANs that play on them
-    models      the MLP generator and discriminator
-    losses      the discriminator's loss, the non-saturating and minimax generator losses
-    train       the algorithm's steps as functions, and the `fit` loop built from them
-    checkpoint  atomic saves, safe loads, resuming a run
-    viz         sample grids, training curves, the live dashboard
-    device      GPU if present, else all CPU cores
+    errors.py, checks.py   the errors ganlib raises, and the argument checks every part uses
+    gan/         the algorithm: networks, losses, make_gan, the training steps, fit,
+                 checkpoints and run folders, device choice
+    data/        MNIST (found, checked, loaded), its download, in-memory batches,
+                 pixels as bytes and as [-1, 1], toy distributions in 1-D and 2-D
+    evaluate/    the classifier that judges samples, the metrics, recipes, the shipped
+                 generators and how they are remade, fair experiments
+    pictures/    image grids, training curves, the dashboard and film, metric figures
+    creative/    latent walks and directions, the explorer, evolution, provenance labels
+    workbook/    what only the notebooks need: set-up and parameters, the setup check,
+                 widgets, the playground, the lessons' own plots, the exercise checks
 
-    checks      the argument checks every public function uses, with messages that say the fix
-    notebook    set-up, quick mode, parameter checks and run folders for the notebooks
-    exercises   the friendly checks of the notebooks' exercises
-    pretrained  generators trained in advance, shipped with ganlib
-    setup_check, playground, widgets: the interactive parts of notebooks 00-02
-
-The most used names are importable from `ganlib` directly. `viz`, `widgets`,
-`playground` and `setup_check` load matplotlib or ipywidgets, so they are imported only
-when asked for: `from ganlib import viz`.
+The names every notebook uses are importable from `ganlib` directly, and so are three
+notebook helpers: `ganlib.notebook`, `ganlib.exercises` and `ganlib.pretrained`.
+Pictures and widgets load matplotlib or ipywidgets, so they are imported only when asked
+for: `from ganlib.pictures import images`.
 """
 
-from ganlib.checkpoint import Checkpointer, load_checkpoint, resume, save_checkpoint
-from ganlib.data import ShuffledBatches, data_root, ensure_mnist, load_mnist
-from ganlib.device import configure_threads, pick_device
-from ganlib.errors import CheckpointError, DataError, GanlibError, InputError
-from ganlib.models import MLPDiscriminator, MLPGenerator, count_parameters
-from ganlib.train import (
-    GAN,
-    Callback,
-    History,
-    TrainingDiverged,
-    discriminator_step,
-    fit,
-    generate,
-    generator_step,
-    make_gan,
-    sample_noise,
-    seed_everything,
-    train_step,
-    update_ema,
-)
-
-from ganlib import checks, exercises, notebook, pretrained, toy  # noqa: E402 (light modules, used as ganlib.x)
+from ganlib import checks
+from ganlib.data.batches import ShuffledBatches
+from ganlib.data.mnist import data_root, display_path, ensure_mnist, load_mnist
+from ganlib.errors import CheckpointError, DataError, GanlibError, InputError, ParameterError, TrainingDiverged
+from ganlib.evaluate import pretrained
+from ganlib.gan.checkpoint import load_checkpoint, save_checkpoint
+from ganlib.gan.device import configure_threads, pick_device
+from ganlib.gan.fit import Callback, fit
+from ganlib.gan.game import GAN, History, generate, make_gan, make_toy_gan, sample_noise, seed_everything
+from ganlib.gan.models import MLPDiscriminator, MLPGenerator, count_parameters
+from ganlib.gan.runs import Checkpointer, resume, start_or_resume
+from ganlib.gan.steps import discriminator_step, generator_step, train_step, update_ema
+from ganlib.workbook import exercises, notebook
 
 __version__ = "0.1.0"

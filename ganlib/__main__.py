@@ -13,10 +13,13 @@ import argparse
 import json
 import sys
 
-from ganlib.data import ensure_mnist
+from ganlib.data.mnist import ensure_mnist, load_mnist
 from ganlib.errors import GanlibError
-from ganlib.pretrained import RECIPES, train
-
+from ganlib.evaluate import metrics
+from ganlib.evaluate.classifier import accuracy, load_classifier, train_classifier
+from ganlib.evaluate.pretrained import load_generator
+from ganlib.evaluate.recipes import SHIPPED
+from ganlib.evaluate.remake import remake
 
 INTERRUPTED = {
     "fetch-mnist": ("run the command again to finish the download; if it then names a damaged file, "
@@ -30,17 +33,13 @@ INTERRUPTED = {
 
 def print_report(root=None, samples: int = 10_000) -> None:
     """The figures behind the workbook's claims, measured now on this machine."""
-    from ganlib import metrics
-    from ganlib.classifier import accuracy, load_classifier
-    from ganlib.data import load_mnist
-    from ganlib.metricplots import ScoreTable
-    from ganlib.pretrained import RECIPES, load_generator
+    from ganlib.pictures.scores import ScoreTable  # here, not at the top: it loads matplotlib
 
     test_images, test_labels = load_mnist(root, train=False)
     print(f"classifier test accuracy: {accuracy(load_classifier(), test_images, test_labels):.2%}")
     reference = metrics.real_reference(samples, root)
     table = {"real vs real": metrics.real_floor(samples, root)}
-    for name in RECIPES:
+    for name in SHIPPED:
         table[name] = metrics.score(metrics.sample_generator(load_generator(name), samples, seed=12345), reference)
     print(f"\n{samples:,} samples each, against {samples:,} MNIST test images:")
     print(ScoreTable(table))
@@ -53,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     fetch = commands.add_parser("fetch-mnist", help="download and check the four MNIST files")
     fetch.add_argument("--root", help="folder to hold MNIST/raw/ (default: GANLIB_DATA or data/)")
     pretrained = commands.add_parser("train-pretrained", help="train a shipped generator again, as its recipe says")
-    pretrained.add_argument("name", choices=sorted(RECIPES))
+    pretrained.add_argument("name", choices=sorted(SHIPPED))
     pretrained.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
-    classifier = commands.add_parser("train-classifier", help="train the MNIST classifier of ganlib.metrics again")
+    classifier = commands.add_parser("train-classifier", help="train the MNIST classifier of ganlib.evaluate.metrics again")
     classifier.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
     report = commands.add_parser("report", help="print the classifier's accuracy, the real-vs-real floor and the shipped generators' figures")
     report.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
@@ -64,13 +63,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch-mnist":
             print(f"MNIST is ready in {ensure_mnist(args.root)}")
         elif args.command == "train-classifier":
-            from ganlib.classifier import train_classifier
-
             print(json.dumps(train_classifier(args.root), indent=2))
         elif args.command == "report":
             print_report(args.root)
         else:
-            print(json.dumps(train(args.name, args.root), indent=2))
+            print(json.dumps(remake(args.name, args.root), indent=2))
     except GanlibError as error:
         print(error, file=sys.stderr)
         return 1

@@ -8,7 +8,7 @@ the same slip always gets the same answer:
     whole_number, number, one_of   counts, rates and options (`True` is not a number)
     seed                           seeds of the random number generators
     tensor                         a PyTorch tensor, not a NumPy array or a list
-    images                         a batch (N, C, H, W): finite, and in the pixel range
+    images, value_range            a batch (N, C, H, W): finite, and in the pixel range
     noise, latent_vector, labels   what goes into a generator
     path, folder_name, writable_folder   paths that a parameter can reach
     env_flag                       yes/no settings from environment variables
@@ -158,6 +158,16 @@ def in_range(value: torch.Tensor, name: str, value_range: tuple[float, float] = 
     raise InputError(
         f"{name} must lie in [{value_range[0]:g}, {value_range[1]:g}]; got values from {low:.3g} to {high:.3g}.{advice}"
     )
+
+
+def value_range(value: Any, name: str = "value_range") -> tuple[float, float]:
+    """`value` as a (low, high) pair of floats with low < high, such as (-1, 1)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise InputError(f"{name} must be a pair (low, high), such as (-1, 1); got {value!r}.")
+    low, high = (number(bound, name) for bound in value)
+    if not low < high:
+        raise InputError(f"{name} must go from low to high, such as (-1, 1); got {value!r}.")
+    return low, high
 
 
 def not_zero_to_one(value: torch.Tensor, name: str, on_purpose: str = "") -> None:

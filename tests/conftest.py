@@ -12,9 +12,9 @@ import pytest
 import torch
 
 import ganlib
-from ganlib.data import MNIST_FILES, data_root
+from ganlib.data.mnist import MNIST_FILES, data_root
 
-torch.set_num_threads(ganlib.device.physical_cores())
+torch.set_num_threads(ganlib.gan.device.physical_cores())
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:

@@ -22,7 +22,7 @@ from ganlib import (
     save_checkpoint,
     seed_everything,
 )
-from ganlib import checkpoint as checkpoint_module
+from ganlib.gan import checkpoint, runs
 
 
 def build(seed: int = 0, hidden: tuple[int, ...] = (32, 64)):
@@ -81,17 +81,17 @@ def test_a_checkpoint_without_an_average_starts_one_from_the_generator(images, t
 def test_checkpointer_saves_on_its_interval_and_at_the_end(images, tmp_path):
     gan, batches = build(), ShuffledBatches(images, 16)
     saves = []
-    real_save = checkpoint_module.save_checkpoint
+    real_save = runs.save_checkpoint
 
     def counting_save(path, gan, batches=None):
         saves.append(gan.step)
         return real_save(path, gan, batches)
 
-    checkpoint_module.save_checkpoint = counting_save
+    runs.save_checkpoint = counting_save
     try:
         fit(gan, batches, max_steps=14, callbacks=[Checkpointer(tmp_path, every=6, batches=batches)], progress=False)
     finally:
-        checkpoint_module.save_checkpoint = real_save
+        runs.save_checkpoint = real_save
     assert saves == [6, 12, 14]
     fresh = build(seed=9)
     assert resume(tmp_path, fresh) and fresh.step == 14
@@ -156,7 +156,7 @@ class _Payload:
 def test_a_checkpoint_that_runs_code_on_load_is_refused(tmp_path):
     marker = tmp_path / "code-ran"
     evil = tmp_path / "evil.pt"
-    torch.save({"format": checkpoint_module.FORMAT, "generator": _Payload(marker)}, evil)
+    torch.save({"format": checkpoint.FORMAT, "generator": _Payload(marker)}, evil)
     torch.load(evil, weights_only=False)  # proof that the payload is live...
     assert marker.exists()
     marker.unlink()

@@ -6,11 +6,11 @@ import pytest
 import torch
 
 import ganlib
-from ganlib import latent
-from ganlib.evolution import Evolution, breed
-from ganlib.explorer import LatentExplorer
-from ganlib.models import MLPGenerator
-from ganlib.provenance import read_label, save_labelled_png
+from ganlib.creative import latent
+from ganlib.creative.evolution import Evolution, breed
+from ganlib.creative.explorer import LatentExplorer
+from ganlib.creative.provenance import read_label, save_labelled_png
+from ganlib.gan.models import MLPGenerator
 
 
 def vectors(n: int = 2, dim: int = 100, seed: int = 0) -> torch.Tensor:

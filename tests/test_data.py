@@ -12,8 +12,9 @@ import pytest
 import torch
 from torchvision.datasets import MNIST
 
-from ganlib import data
-from ganlib.data import MNIST_FILES, ShuffledBatches, data_root, ensure_mnist, load_mnist
+from ganlib.data import download
+from ganlib.data.batches import ShuffledBatches
+from ganlib.data.mnist import MNIST_FILES, REPO_ROOT, data_root, ensure_mnist, load_mnist
 from ganlib.errors import DataError
 
 
@@ -22,7 +23,7 @@ def test_data_root_prefers_argument_then_environment_then_repository(monkeypatch
     assert data_root(tmp_path / "given") == tmp_path / "given"
     assert data_root() == tmp_path / "from-env"
     monkeypatch.delenv("GANLIB_DATA")
-    assert data_root() == data.REPO_ROOT / "data"
+    assert data_root() == REPO_ROOT / "data"
 
 
 def test_tiny_mnist_loads_in_minus_one_to_one(tiny_mnist):
@@ -99,7 +100,7 @@ def test_a_mirror_that_never_answers_times_out(monkeypatch, tmp_path):
     listener.bind(("127.0.0.1", 0))
     listener.listen()  # accepts connections, never sends a byte
     monkeypatch.setattr(MNIST, "mirrors", [f"http://127.0.0.1:{listener.getsockname()[1]}/"])
-    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(download, "DOWNLOAD_TIMEOUT_S", 1.0)
     started = time.monotonic()
     with pytest.raises(DataError):
         load_mnist(tmp_path)

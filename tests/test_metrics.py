@@ -9,9 +9,9 @@ import pytest
 import torch
 
 import ganlib
-from ganlib import metrics
-from ganlib.classifier import CLASSIFIER, accuracy, load_classifier
-from ganlib.pretrained import WEIGHTS, load_snapshots
+from ganlib.evaluate import metrics
+from ganlib.evaluate.classifier import CLASSIFIER, WEIGHTS, accuracy, load_classifier
+from ganlib.evaluate.pretrained import load_snapshots
 
 
 def gaussian_features(n: int, shift: float = 0.0, dims: int = 8, seed: int = 0) -> torch.Tensor:
@@ -76,9 +76,9 @@ def test_precision_and_recall_fall_apart_when_fakes_cover_part_of_the_data():
 
 def test_images_of_the_wrong_shape_or_range_are_refused_clearly():
     with pytest.raises(ValueError, match=r"\(N, 1, 28, 28\)"):
-        metrics.look_at(torch.zeros(4, 28, 28))
+        metrics.classify(torch.zeros(4, 28, 28))
     with pytest.raises(ValueError, match="x / 127.5 - 1"):
-        metrics.look_at(torch.full((4, 1, 28, 28), 255.0))
+        metrics.classify(torch.full((4, 1, 28, 28), 255.0))
 
 
 def test_a_copied_training_image_is_found_at_distance_zero(tiny_mnist):

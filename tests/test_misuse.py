@@ -28,19 +28,21 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 import ganlib
-from ganlib import checks, latent, metrics, notebook, viz
-from ganlib.checkpoint import LAST, Checkpointer, RunInUse, read_checkpoint, save_checkpoint, start_or_resume
-from ganlib.errors import CheckpointError, DataError, InputError
-from ganlib.evolution import Evolution
-from ganlib.explorer import LatentExplorer
-from ganlib.models import (
-    ConditionalMLPGenerator,
-    DCGANGenerator,
-    MLPDiscriminator,
-    MLPGenerator,
-)
-from ganlib.notebook import ParameterError
-from ganlib.provenance import KEY, read_label, save_labelled_png
+from ganlib import checks, notebook
+from ganlib.creative import evolution, latent
+from ganlib.creative.evolution import Evolution
+from ganlib.creative.explorer import LatentExplorer
+from ganlib.creative.provenance import KEY, read_label, save_labelled_png
+from ganlib.data import toy
+from ganlib.errors import CheckpointError, DataError, InputError, ParameterError, RunInUse
+from ganlib.evaluate import metrics
+from ganlib.gan import models
+from ganlib.gan.checkpoint import read_checkpoint, save_checkpoint
+from ganlib.gan.models import ConditionalMLPGenerator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from ganlib.gan.runs import LAST, Checkpointer, start_or_resume
+from ganlib.pictures import images as pictures
+from ganlib.pictures import training as training_pictures
+from ganlib.workbook import lesson02
 from test_robustness import TRAINER  # a script that trains into a run folder until it is killed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,8 +69,8 @@ def run_python(code: str, *args: str, timeout: float = 120) -> subprocess.Comple
 def test_cases_35_36_the_frechet_distance_refuses_instead_of_crashing_the_kernel(case, fake):
     result = run_python(f"""
         import torch
-        from ganlib import metrics
         from ganlib.errors import InputError
+        from ganlib.evaluate import metrics
         try:
             metrics.frechet_distance(torch.randn(50, 128), {fake})
         except InputError as error:
@@ -81,7 +83,7 @@ def test_cases_35_36_the_frechet_distance_refuses_instead_of_crashing_the_kernel
 def test_case_36b_nan_images_are_refused_by_every_metric_with_the_reason():
     images = torch.zeros(20, 1, 28, 28)
     images[3, 0, 5, 5] = float("nan")
-    for call in (metrics.check_images, metrics.look_at):
+    for call in (metrics.check_images, metrics.classify):
         with pytest.raises(InputError, match="NaN or infinite.*diverged.*last good checkpoint"):
             call(images)
 
@@ -89,26 +91,24 @@ def test_case_36b_nan_images_are_refused_by_every_metric_with_the_reason():
 REMAKE = """
     import os, signal, sys
     from pathlib import Path
-    import ganlib.classifier  # the metrics' classifier: the shipped one, loaded before WEIGHTS moves
-    import ganlib.pretrained as pretrained
     from ganlib.__main__ import main
-    from ganlib.models import MLPDiscriminator, MLPGenerator
+    from ganlib.evaluate import pretrained, remake
+    from ganlib.evaluate.recipes import SHIPPED, Recipe, Shipped
+    from ganlib.gan.models import MLPDiscriminator, MLPGenerator
 
     weights, root, interrupt_at = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    pretrained.WEIGHTS = weights
-    pretrained.RECIPES["tiny"] = {
-        "description": "a tiny generator for the tests", "generator": lambda: MLPGenerator(latent_dim=8, hidden=(16,)),
-        "discriminator": lambda: MLPDiscriminator(hidden=(16,)), "epochs": 2, "batch_size": 16, "lr": 1e-3,
-        "betas": (0.5, 0.999), "ema_decay": 0.0, "precision": "float32", "seed": 0, "snapshot_steps": [0, 3],
-    }
-    take_snapshot = pretrained._Selection.on_step
+    pretrained.WEIGHTS = remake.WEIGHTS = weights  # the classifier that judges stays the shipped one
+    tiny = Recipe(lambda: MLPGenerator(latent_dim=8, hidden=(16,)), lambda: MLPDiscriminator(hidden=(16,)),
+                  batch_size=16, lr=1e-3, betas=(0.5, 0.999), ema_decay=0.0, precision="float32")
+    SHIPPED["tiny"] = Shipped("a tiny generator for the tests", tiny, epochs=2, snapshot_steps=[0, 3])
+    take_snapshot = remake.BestEpochKeeper.on_step
 
     def on_step(self, gan):
         take_snapshot(self, gan)
         if gan.step == interrupt_at:
             os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, as the terminal sends it
 
-    pretrained._Selection.on_step = on_step
+    remake.BestEpochKeeper.on_step = on_step
     sys.exit(main(["train-pretrained", "tiny", "--root", root]))
 """
 SHIPPED = {"tiny.pt": b"the shipped weights", "tiny.json": b'{"epochs": 2}', "tiny_snapshots.npz": b"snapshots"}
@@ -221,7 +221,7 @@ def test_case_43_a_zero_is_a_value_not_a_missing_one():
     with pytest.raises(InputError, match="threads must be a whole number of at least 1; got 0"):
         ganlib.configure_threads(0)
     with pytest.raises(InputError, match="nrow must be a whole number of at least 1; got 0"):
-        viz.image_grid(torch.zeros(4, 1, 28, 28), nrow=0)
+        pictures.image_grid(torch.zeros(4, 1, 28, 28), nrow=0)
 
 
 @pytest.mark.parametrize("case, scale, advice", [
@@ -235,9 +235,9 @@ def test_case_44_images_in_the_wrong_range_are_refused_where_they_enter_training
         ganlib.fit(gan, ganlib.ShuffledBatches(images, 16), max_steps=2, progress=False)
     assert gan.step == 0
     with pytest.raises(InputError, match=advice):
-        viz.show_images(images[:8])
+        pictures.show_images(images[:8])
     zero_one = (ganlib.load_mnist(tiny_mnist)[0][:8] + 1) / 2
-    drawn = viz.image_grid(zero_one, value_range=(0, 1))  # said on purpose: drawn as they are
+    drawn = pictures.image_grid(zero_one, value_range=(0, 1))  # said on purpose: drawn as they are
     assert drawn.min() == 0.0 and drawn.max() == 1.0
 
 
@@ -259,7 +259,7 @@ def test_case_45_latent_tools_stay_finite_and_keep_the_latent_length():
     ("46b no images at all", np.zeros((0, 28, 28)), "no items at all"),
 ])
 def test_case_46_the_setup_check_fails_mnist_files_that_are_not_mnist(case, images, message, tiny_mnist, idx_writer):
-    from ganlib.setup_check import check_mnist
+    from ganlib.workbook.setup_check import check_mnist
 
     raw = tiny_mnist / "MNIST" / "raw"
     idx_writer(raw / "t10k-images-idx3-ubyte", images)
@@ -282,7 +282,7 @@ def test_case_47_quick_mode_reads_yes_and_no_as_people_write_them(monkeypatch):
 
 def test_case_48_the_classifier_gives_no_verdict_on_nan_images():
     with pytest.raises(InputError, match="NaN"):
-        metrics.look_at(torch.full((4, 1, 28, 28), float("nan")))
+        metrics.classify(torch.full((4, 1, 28, 28), float("nan")))
 
 
 # --- cryptic ---------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ def test_case_55_latent_tools_given_a_batch_where_they_take_a_vector():
         latent.interpolate(board[0], torch.randn(64))
     assert latent.interpolate(board[0:1], board[1:2], steps=3).shape == (3, 100)
     with pytest.raises(InputError, match=r"parents must be a batch.*z\[None\]"):
-        ganlib.evolution.breed(board[0], 4)
+        evolution.breed(board[0], 4)
 
 
 def test_case_56_an_evolution_pick_that_does_not_exist_is_refused_and_not_recorded():
@@ -402,9 +402,9 @@ def test_case_57_the_explorer_says_which_generators_it_explores(generator):
 def test_case_58_no_images_no_figures():
     empty = torch.empty(0, 1, 28, 28)
     with pytest.raises(InputError, match="at least 1 image; got 0"):
-        metrics.look_at(empty)
+        metrics.classify(empty)
     with pytest.raises(InputError, match="at least 6 images; got 3"):
-        metrics.score(torch.zeros(3, 1, 28, 28), metrics.Seen(torch.ones(6, 10) / 10, torch.randn(6, 128)))
+        metrics.score(torch.zeros(3, 1, 28, 28), metrics.Classified(torch.ones(6, 10) / 10, torch.randn(6, 128)))
     with pytest.raises(InputError, match=r"with N at least 6; got shape \(2, 128\)"):
         metrics.precision_recall_density_coverage(torch.randn(20, 128), torch.randn(2, 128))
 
@@ -504,16 +504,16 @@ def test_case_65_checkpoints_and_pictures_every_zero_steps():
     with pytest.raises(InputError, match="every must be a whole number of at least 1; got 0"):
         Checkpointer("run", every=0)
     with pytest.raises(InputError, match="every must be a whole number of at least 1; got 0"):
-        viz.Dashboard(torch.randn(4, 100), every=0)
+        training_pictures.Dashboard(torch.randn(4, 100), every=0)
 
 
 def test_case_66_an_empty_film_file_is_set_aside_and_the_film_starts_again(tmp_path, capsys):
     (tmp_path / "film.pt").write_bytes(b"")
-    film = viz.SampleFilm(torch.randn(4, 16), [0, 2], path=tmp_path / "film.pt")
+    film = training_pictures.SampleFilm(torch.randn(4, 16), [0, 2], path=tmp_path / "film.pt")
     assert film.frames == {} and "could not be read" in capsys.readouterr().out
     assert [path.name.startswith("film.pt.unreadable-") for path in tmp_path.iterdir()] == [True]
     ganlib.fit(small_gan(), iter(torch.rand(4, 8, 1, 28, 28) * 2 - 1), max_steps=3, callbacks=[film], progress=False)
-    assert sorted(viz.SampleFilm(torch.randn(4, 16), [0], path=tmp_path / "film.pt").frames) == [0, 2, 3]
+    assert sorted(training_pictures.SampleFilm(torch.randn(4, 16), [0], path=tmp_path / "film.pt").frames) == [0, 2, 3]
 
 
 def test_case_67_make_lab_refuses_a_foreign_host_header(tmp_path):
@@ -542,7 +542,7 @@ def test_case_68_a_film_pointed_at_the_run_folder_or_its_checkpoint_moves_nothin
     save_checkpoint(run_dir / LAST, small_gan())
     for path, message in ((run_dir, "is a folder"), (run_dir / LAST, "something other than a film")):
         with pytest.raises(InputError, match=message):
-            viz.SampleFilm(torch.randn(4, 16), [0], path=path)
+            training_pictures.SampleFilm(torch.randn(4, 16), [0], path=path)
     assert sorted(os.listdir(tmp_path)) == ["run"] and sorted(os.listdir(run_dir)) == [LAST]
     assert ganlib.resume(run_dir, small_gan())
 
@@ -631,7 +631,7 @@ def test_case_74_exercise_checks_read_any_kind_of_number_and_never_blame_the_lea
 @pytest.mark.parametrize("call", [
     lambda: ganlib.seed_everything(-1), lambda: ganlib.seed_everything(2**40), lambda: ganlib.seed_everything(1.5),
     lambda: metrics.sample_generator(MLPGenerator(latent_dim=8, hidden=(8,)), 10, seed="a"),
-    lambda: ganlib.toy.ToyBatches(ganlib.toy.ring(), 4, seed="a"),
+    lambda: toy.ToyBatches(toy.ring(), 4, seed="a"),
     lambda: LatentExplorer(MLPGenerator(latent_dim=8, hidden=(8,)), seed=-1),
 ])
 def test_case_75_a_seed_is_checked_wherever_one_is_taken(call):
@@ -657,7 +657,7 @@ def test_case_76_notebook_06_refuses_an_idea_board_smaller_than_the_samples_it_u
 
 @pytest.mark.parametrize("networks, message", [
     (lambda: (MLPGenerator(latent_dim=8, out_shape=(2,), tanh=False), MLPDiscriminator()), r"makes samples of shape \(2,\)"),
-    (lambda: (MLPGenerator(), ganlib.models.ConditionalMLPDiscriminator()), "Only one of the two networks is conditional"),
+    (lambda: (MLPGenerator(), models.ConditionalMLPDiscriminator()), "Only one of the two networks is conditional"),
     (lambda: (MLPGenerator(), MLPGenerator()), "is it a generator"),
 ])
 def test_case_77_make_gan_refuses_networks_that_cannot_play_together(networks, message):
@@ -666,25 +666,25 @@ def test_case_77_make_gan_refuses_networks_that_cannot_play_together(networks, m
 
 
 def test_case_77b_a_batch_of_one_for_batch_normalised_networks():
-    gan = ganlib.make_gan(DCGANGenerator(width=4), ganlib.models.DCGANDiscriminator(width=4))
+    gan = ganlib.make_gan(DCGANGenerator(width=4), models.DCGANDiscriminator(width=4))
     with pytest.raises(InputError, match="batch of one cannot be normalised"):
         ganlib.train_step(gan, torch.rand(1, 1, 28, 28) * 2 - 1)
 
 
 def test_case_78_a_gan_a_generator_and_a_history_are_told_apart():
     gan = small_gan()
-    assert viz.plot_history(gan) is not None  # a GAN stands for its history
+    assert training_pictures.plot_history(gan) is not None  # a GAN stands for its history
     for call, message in (
         (lambda: save_checkpoint("x.pt", gan.generator), "save_checkpoint"),
         (lambda: ganlib.count_parameters(gan), "one network's numbers"),
-        (lambda: viz.plot_history(None), r"a run's history \(gan.history\)"),
-        (lambda: viz.compare_histories([gan.history]), "named runs"),
+        (lambda: training_pictures.plot_history(None), r"a run's history \(gan.history\)"),
+        (lambda: training_pictures.compare_histories([gan.history]), "named runs"),
         (lambda: metrics.sample_generator("mlp_mnist", 10), "draws with a generator network"),
-        (lambda: viz.Dashboard(torch.randn(4, 16)).figure(gan.generator), "needs the GAN"),
+        (lambda: training_pictures.Dashboard(torch.randn(4, 16)).figure(gan.generator), "needs the GAN"),
     ):
         with pytest.raises(InputError, match=message):
             call()
-    assert metrics.class_histogram(metrics.Seen(torch.eye(10), torch.zeros(10, 128))).tolist() == [1] * 10
+    assert metrics.class_histogram(metrics.Classified(torch.eye(10), torch.zeros(10, 128))).tolist() == [1] * 10
 
 
 def test_case_79_a_budget_the_run_has_passed_already_is_said_not_silently_skipped(capsys):
@@ -706,13 +706,13 @@ def test_case_80_reference_counts_and_the_neighbour_figures_check_their_inputs()
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: ganlib.toy.modes_covered(torch.zeros(0, 2), ganlib.toy.ring()), r"\(N, 2\) with N at least 1"),
-    (lambda: ganlib.toy.modes_covered(torch.zeros(5, 2), ganlib.toy.ring(), share=0), "share must be a number greater than 0"),
-    (lambda: ganlib.toy.gaussian(0, 0), "std must be a number greater than 0"),
-    (lambda: ganlib.toy.ring(std=-1), "std must be a number greater than 0"),
-    (lambda: ganlib.toy.grid(side=0), "side must be a whole number of at least 1"),
-    (lambda: ganlib.toy.check_optimal_discriminator(ganlib.toy.ring(), ganlib.toy.ring()), "works on the line"),
-    (lambda: ganlib.toy.ToyBatches("ring", 4), "toy distribution"),
+    (lambda: toy.modes_covered(torch.zeros(0, 2), toy.ring()), r"\(N, 2\) with N at least 1"),
+    (lambda: toy.modes_covered(torch.zeros(5, 2), toy.ring(), share=0), "share must be a number greater than 0"),
+    (lambda: toy.gaussian(0, 0), "std must be a number greater than 0"),
+    (lambda: toy.ring(std=-1), "std must be a number greater than 0"),
+    (lambda: toy.square(side=0), "side must be a whole number of at least 1"),
+    (lambda: lesson02.check_optimal_discriminator(toy.ring(), toy.ring()), "works on the line"),
+    (lambda: toy.ToyBatches("ring", 4), "toy distribution"),
 ])
 def test_case_81_toy_data_refuses_what_has_no_meaning(call, message):
     with pytest.raises(InputError, match=message):
@@ -720,9 +720,9 @@ def test_case_81_toy_data_refuses_what_has_no_meaning(call, message):
 
 
 def test_case_82_creative_tools_never_return_nan():
-    assert torch.isfinite(ganlib.evolution.breed(torch.zeros(1, 100), 3, mutation=0.0)).all()
+    assert torch.isfinite(evolution.breed(torch.zeros(1, 100), 3, mutation=0.0)).all()
     with pytest.raises(InputError, match="NaN"):
-        ganlib.evolution.breed(torch.full((2, 100), float("nan")), 3)
+        evolution.breed(torch.full((2, 100), float("nan")), 3)
     explorer = LatentExplorer(MLPGenerator(latent_dim=8, hidden=(16,)), components=2, samples=50)
     with pytest.raises(InputError, match="NaN"):
         explorer.render(torch.randn(1, 8), torch.full((1, 2), float("nan")))
@@ -762,7 +762,8 @@ def test_case_84_load_mnist_flags_and_a_blank_runs_setting(tiny_mnist, monkeypat
 
 
 def test_case_85_settings_of_the_playground_experiments_setup_check_and_plots():
-    from ganlib import experiments, playground, setup_check
+    from ganlib.evaluate import recipes
+    from ganlib.workbook import playground, setup_check
 
     ground = playground.Playground(shown=10)
     for name, value, message in (("g_lr", -1, "g_lr must be a number from 0.0 to 1.0"), ("d_lr", "1e-3", "without quotes")):
@@ -773,15 +774,15 @@ def test_case_85_settings_of_the_playground_experiments_setup_check_and_plots():
                              ({"instance_noise": -0.5}, "instance_noise must be a number of at least 0"),
                              ({"generator": MLPGenerator()}, "the class, without brackets")):
         with pytest.raises(InputError, match=message):
-            experiments.Recipe(**options)
+            recipes.Recipe(**options)
     for speed in (-5, 0, float("nan")):
         with pytest.raises(InputError, match="steps_per_second must be a number greater than 0"):
             setup_check.predict_notebook_03(speed)
     history = small_gan().history
-    for call, message in ((lambda: viz.plot_history(history, smooth=-5), "smooth must be a whole number of at least 1"),
-                          (lambda: viz.plot_film({0: torch.zeros(2, 1, 28, 28)}, per_frame=-1), "per_frame"),
-                          (lambda: viz.show_images(torch.zeros(2, 1, 28, 28), value_range=(0, 0)), "from low to high"),
-                          (lambda: viz.show_images(torch.zeros(2, 1, 28, 28), value_range=0.5), "a pair")):
+    for call, message in ((lambda: training_pictures.plot_history(history, smooth=-5), "smooth must be a whole number of at least 1"),
+                          (lambda: training_pictures.plot_film({0: torch.zeros(2, 1, 28, 28)}, per_frame=-1), "per_frame"),
+                          (lambda: pictures.show_images(torch.zeros(2, 1, 28, 28), value_range=(0, 0)), "from low to high"),
+                          (lambda: pictures.show_images(torch.zeros(2, 1, 28, 28), value_range=0.5), "a pair")):
         with pytest.raises(InputError, match=message):
             call()
 
@@ -794,7 +795,7 @@ def test_case_86_resume_refuses_the_wrong_batches_before_changing_anything(tiny_
     save_checkpoint(tmp_path / LAST, trained, batches)
     fresh = small_gan(seed=4)
     weights = [p.detach().clone() for p in fresh.generator.parameters()]
-    for wrong, message in (([images[:16]], "stream you train on"), (ganlib.toy.ToyBatches(ganlib.toy.ring(), 4), "ToyBatches")):
+    for wrong, message in (([images[:16]], "stream you train on"), (toy.ToyBatches(toy.ring(), 4), "ToyBatches")):
         with pytest.raises(InputError, match=message):
             ganlib.load_checkpoint(tmp_path / LAST, fresh, wrong)
         assert fresh.step == 0 and all(torch.equal(a, b) for a, b in zip(weights, fresh.generator.parameters()))
@@ -814,7 +815,7 @@ def test_case_87_pretrained_names_devices_snapshots_and_single_values():
         ganlib.pretrained.load_generator("mlp_mnist", device="gpu")
     with pytest.raises(InputError, match=r"one label per image \(4\); got shape \(\)"):
         ganlib.ShuffledBatches(torch.zeros(4, 1, 28, 28), 2, labels=torch.tensor(3))
-    film = viz.SampleFilm(torch.randn(2, 16), 5)
+    film = training_pictures.SampleFilm(torch.randn(2, 16), 5)
     assert film.at_steps == {5}
     samples = torch.rand(12, 1, 28, 28) * 2 - 1
     assert len(metrics.only_digits(samples, 3)) <= 12
@@ -824,7 +825,7 @@ def test_case_87_pretrained_names_devices_snapshots_and_single_values():
     (lambda: MLPGenerator(latent_dim=0), "latent_dim must be a whole number of at least 1; got 0"),
     (lambda: MLPGenerator(latent_dim=8.0), "latent_dim must be a whole number"),
     (lambda: MLPGenerator(hidden="256"), "hidden must be a tuple of sizes"),
-    (lambda: ganlib.models.DCGANGenerator(width=0), "width must be a whole number of at least 1"),
+    (lambda: models.DCGANGenerator(width=0), "width must be a whole number of at least 1"),
 ])
 def test_case_88_network_sizes_are_whole_numbers_of_at_least_one(build, message):
     with pytest.raises(InputError, match=message):
@@ -833,12 +834,13 @@ def test_case_88_network_sizes_are_whole_numbers_of_at_least_one(build, message)
 
 
 def test_case_89_plots_widgets_and_parameter_rules_given_nothing_or_the_wrong_shape():
-    from ganlib import metricplots, widgets
+    from ganlib.pictures import scores
+    from ganlib.workbook import widgets
 
-    for call, message in ((lambda: metricplots.plot_class_histograms({}), "Expected"),
-                          (lambda: metricplots.plot_class_histograms({"a": [1, 2]}), "ten counts"),
-                          (lambda: metricplots.ScoreTable({"a": 5}), "Expected"),
-                          (lambda: metricplots.plot_quality_over_steps({}), "Expected"),
+    for call, message in ((lambda: scores.plot_class_histograms({}), "Expected"),
+                          (lambda: scores.plot_class_histograms({"a": [1, 2]}), "ten counts"),
+                          (lambda: scores.ScoreTable({"a": 5}), "Expected"),
+                          (lambda: scores.plot_quality_over_steps({}), "Expected"),
                           (lambda: widgets.frame_slider([], []), "at least one frame"),
                           (lambda: widgets.evolution_board(MLPGenerator(), Evolution(100, size=4), columns=0), "columns")):
         with pytest.raises(InputError, match=message):

@@ -8,8 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from ganlib.losses import discriminator_loss, generator_loss
-from ganlib.models import MLPDiscriminator, MLPGenerator, count_parameters
+from ganlib.gan.losses import discriminator_loss, generator_loss
+from ganlib.gan.models import MLPDiscriminator, MLPGenerator, count_parameters
 
 
 def test_generator_has_the_seeds_layers_and_parameter_count():

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 import ganlib
-from ganlib import models
-from ganlib.losses import discriminator_loss
-from ganlib.toy import ToyBatches, mixture_1d
+from ganlib.data.toy import ToyBatches, mixture_1d
+from ganlib.gan import models
+from ganlib.gan.losses import discriminator_loss
 
 
 def test_dcgan_shapes_layer_by_layer():
@@ -60,7 +60,7 @@ def test_one_sided_label_smoothing_moves_only_the_real_target():
 
 def test_instance_noise_and_smoothing_change_training_but_stay_deterministic():
     def run(**options):
-        gan = ganlib.toy.make_toy_gan(1, seed=0)
+        gan = ganlib.make_toy_gan(1, seed=0)
         for name, value in options.items():
             setattr(gan, name, value)
         ganlib.fit(gan, ToyBatches(mixture_1d(), 32), max_steps=10, progress=False)
@@ -79,7 +79,7 @@ def test_precision_choices(tiny_mnist):
     assert all(torch.isfinite(torch.tensor(v)) for v in stats.values())
     assert next(gan.generator.parameters()).dtype == torch.float32  # master weights stay float32
     auto = ganlib.make_gan(models.MLPGenerator(hidden=(16,)), models.MLPDiscriminator(hidden=(16,)), precision="auto")
-    assert auto.bfloat16 == ganlib.device.fast_bfloat16(torch.device("cpu"))
+    assert auto.bfloat16 == ganlib.gan.device.fast_bfloat16(torch.device("cpu"))
     with pytest.raises(ValueError, match="precision"):
         ganlib.make_gan(models.MLPGenerator(), models.MLPDiscriminator(), precision="half")
 
@@ -107,5 +107,5 @@ def test_a_batch_normalised_discriminator_sees_real_and_fake_apart():
 def test_cpu_quota_reads_the_containers_limit(tmp_path, text, expected):
     limit = tmp_path / "cpu.max"
     limit.write_text(text)
-    assert ganlib.device.cpu_quota(str(limit)) == expected
-    assert ganlib.device.cpu_quota(str(tmp_path / "absent")) is None
+    assert ganlib.gan.device.cpu_quota(str(limit)) == expected
+    assert ganlib.gan.device.cpu_quota(str(tmp_path / "absent")) is None

@@ -16,8 +16,9 @@ import papermill
 import pytest
 import torch
 
-from ganlib.checkpoint import LAST, read_checkpoint
-from ganlib.setup_check import NOTEBOOK_03
+from ganlib.evaluate.recipes import NOTEBOOK_03, NOTEBOOK_03_LENGTH
+from ganlib.gan.checkpoint import read_checkpoint
+from ganlib.gan.runs import LAST
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(path.stem for path in NOTEBOOKS.glob("0*.ipynb"))
@@ -27,7 +28,7 @@ TINY = {
     "01_what_is_a_gan": {"STEPS": 60, "SNAPSHOT_EVERY": 20},
     "02_the_algorithm": {"LOOP_STEPS": 10, "D_HEAD_START": 5, "DSTAR_STEPS": 100, "RING_STEPS": 80},
     "03_mnist_gan": {"EPOCHS": 1, "MAX_MINUTES": 0.15, "DASHBOARD_EVERY": 40, "RUN_NAME": "papermill-test"},
-    "04_dcgan_and_stability": {"COMPARE_SECONDS": 2, "TRICK_SECONDS": 1, "FAILURE_SECONDS": 1, "SAMPLES": 150},
+    "04_dcgan_and_stability": {"COMPARE_SECONDS": 2, "TRICK_STEPS": 10, "FAILURE_STEPS": 10, "SAMPLES": 150},
     "05_evaluating_gans": {"SAMPLES": 300},
     "06_creative_exploration": {"BOARD_SIZE": 12, "EVOLUTION_SIZE": 6},
     "07_challenges_ethics_next": {"SAMPLES": 50},
@@ -106,15 +107,17 @@ def test_readme_table_states_the_notebooks_run_times():
         assert int(row.group(1)) == stated, f"README says {row.group(1)} min for {name}, the notebook {stated}"
 
 
-def test_setup_check_predicts_the_notebook_03_defaults():
+def test_notebook_03_shows_the_settings_of_its_recipe():
     source = next(c.source for c in read("03_mnist_gan").cells if "parameters" in c.metadata.get("tags", []))
     assigned = {
         node.targets[0].id: ast.literal_eval(node.value)
         for node in ast.parse(source).body
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
     }
-    for name, value in NOTEBOOK_03.items():
-        assert assigned[name] == value, f"{name} in notebook 03 is {assigned[name]!r}, setup_check assumes {value!r}"
+    recipe = {"BATCH_SIZE": NOTEBOOK_03.batch_size, "LR": NOTEBOOK_03.lr, "BETA1": NOTEBOOK_03.betas[0],
+              "BETA2": NOTEBOOK_03.betas[1], "EMA_DECAY": NOTEBOOK_03.ema_decay, "PRECISION": NOTEBOOK_03.precision}
+    for name, value in (recipe | NOTEBOOK_03_LENGTH).items():
+        assert assigned[name] == value, f"{name} in notebook 03 is {assigned[name]!r}, its recipe says {value!r}"
 
 
 @pytest.fixture
@@ -214,3 +217,44 @@ def test_07_checks_novelty_and_labels_a_file(run):
     text = text_of(run("07_challenges_ethics_next"))
     assert "exact copies among the generated: 0" in text
     assert "'generated': True" in text and "'generator': 'mlp_mnist'" in text
+
+
+def test_the_step_code_shown_in_notebook_02_is_the_code_of_ganlib():
+    import inspect
+
+    import ganlib
+
+    shown = [c for c in read("02_the_algorithm").cells if "ganlib.notebook.show_code(" in c.source]
+    assert [c.source for c in shown] == ["ganlib.notebook.show_code(ganlib.discriminator_step)",
+                                         "ganlib.notebook.show_code(ganlib.generator_step)"]
+    for cell, function in zip(shown, (ganlib.discriminator_step, ganlib.generator_step)):
+        committed = cell.outputs[0]["data"]["text/plain"]
+        assert committed.strip() == inspect.getsource(function).strip(), (
+            f"notebook 02 shows an older {function.__name__}: run make workbook NOTEBOOKS=notebooks/02_the_algorithm.ipynb"
+        )
+
+
+def test_notebook_04_text_holds_for_its_outputs():
+    """The quantitative claims of notebook 04's prose, checked against its committed outputs."""
+    cells = [c for c in read("04_dcgan_and_stability").cells if c.cell_type == "code"]
+
+    def runs(marker: str) -> dict[str, tuple[int, float]]:
+        text = text_of(nbformat.v4.new_notebook(cells=[c for c in cells if marker in c.source]))
+        return {name: (int(steps.replace(",", "")), float(frechet)) for name, steps, frechet in
+                re.findall(r"^(.+?): ([\d,]+) steps in \d+ s, Fréchet distance ([\d.]+)$", text, re.MULTILINE)}
+
+    compare, tricks, failures = runs("seconds=COMPARE_SECONDS"), runs("steps=TRICK_STEPS"), runs("steps=FAILURE_STEPS")
+    assert 2.5 <= compare["MLP"][0] / compare["DCGAN"][0] <= 3.5  # "about three times as many steps"
+    table = text_of(nbformat.v4.new_notebook(cells=[c for c in cells if c.source.startswith("ScoreTable(")]))
+    rows = {label: [float(value) for value in values.split()]
+            for label, values in re.findall(r"^(.*?)\s+((?:[\d.]+\s*){3})$", table, re.MULTILINE)}
+    floor, mlp, dcgan = zip(*(rows[key] for key in ("Fréchet distance (lower is better)", "precision", "recall",
+                                                     "density", "coverage")))
+    assert mlp[0] < dcgan[0] and mlp[1] > dcgan[1] and mlp[3] > dcgan[3] and mlp[4] > dcgan[4]  # the MLP wins most
+    assert dcgan[2] >= floor[2] - 0.05  # DCGAN's recall close to the real-vs-real floor
+    baseline = tricks["baseline"][1]
+    assert tricks["Adam beta1 0.9"][1] > 1000 and tricks["Adam beta1 0.5"][1] >= 2.5 * baseline  # momentum hurts
+    assert tricks["no weight averaging"][1] >= 1.5 * baseline  # "about twice the baseline's, or more"
+    baseline = failures["baseline"][1]
+    assert failures["learning rate 1e-2"][1] > 10 * baseline and failures["D too strong (G lr / 20)"][1] > 3 * baseline
+    assert failures["data in [0, 1]"][1] > 3 * baseline and failures["minimax G loss"][1] < 1.5 * baseline

@@ -102,9 +102,9 @@ def test_a_second_make_run_installs_nothing():
 def test_loading_mnist_and_scoring_need_neither_torchvision_nor_torchmetrics(tiny_mnist):
     # Each would add a second or more to a notebook's start and about 180 MB to its memory.
     code = (
-        "import sys, ganlib; from ganlib import metrics\n"
+        "import sys, ganlib; from ganlib.evaluate import metrics\n"
         f"images, labels = ganlib.load_mnist({str(tiny_mnist)!r})\n"
-        "metrics.frechet_distance(metrics.look_at(images).features, metrics.look_at(images.flip(3)).features)\n"
+        "metrics.frechet_distance(metrics.classify(images).features, metrics.classify(images.flip(3)).features)\n"
         "print(sorted(m for m in ('torchvision', 'torchmetrics') if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

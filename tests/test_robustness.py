@@ -32,12 +32,13 @@ import pytest
 import torch
 
 import ganlib
-from ganlib import metrics
 from ganlib import Checkpointer, ShuffledBatches, TrainingDiverged, fit, load_mnist, resume
-from ganlib.checkpoint import LAST, read_checkpoint
-from ganlib.errors import CheckpointError, DataError, InputError
-from ganlib.models import MLPDiscriminator, MLPGenerator
-from ganlib.notebook import ParameterError, check_parameters
+from ganlib.errors import CheckpointError, DataError, InputError, ParameterError
+from ganlib.evaluate import metrics
+from ganlib.gan.checkpoint import read_checkpoint
+from ganlib.gan.models import MLPDiscriminator, MLPGenerator
+from ganlib.gan.runs import LAST
+from ganlib.workbook.notebook import check_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,7 @@ def small_gan(seed: int = 0) -> ganlib.GAN:
 
 TRAINER = textwrap.dedent("""
     import sys, torch, ganlib
-    from ganlib.models import MLPDiscriminator, MLPGenerator
+    from ganlib.gan.models import MLPDiscriminator, MLPGenerator
     root, run_dir, progress = sys.argv[1:4]
     torch.set_num_threads(1)
     ganlib.seed_everything(0)
@@ -171,7 +172,7 @@ def test_case_13_batches_of_the_wrong_shape_or_type_are_refused_before_training(
 
 def test_case_14_images_out_of_range_for_the_metrics():
     with pytest.raises(InputError, match=r"x / 127\.5 - 1"):
-        metrics.look_at(torch.full((2, 1, 28, 28), 200.0))
+        metrics.classify(torch.full((2, 1, 28, 28), 200.0))
 
 
 def test_case_15_an_unknown_pretrained_name_lists_the_choices():

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from ganlib.toy import ToyBatches, grid, mixture_1d, ring
+from ganlib.data.toy import ToyBatches, mixture_1d, ring, square
 
 
 def test_samples_are_seeded_and_shaped():
@@ -28,16 +28,16 @@ def test_1d_density_integrates_to_one_and_matches_the_samples():
 
 
 def test_2d_density_integrates_to_one():
-    for dist in (ring(), grid()):
+    for dist in (ring(), square()):
         ticks = torch.linspace(-3.5, 3.5, 701)
         points = torch.cartesian_prod(ticks, ticks)
         cell = (ticks[1] - ticks[0]).item() ** 2
         assert (dist.density(points).sum() * cell).item() == pytest.approx(1.0, abs=1e-3)
 
 
-def test_ring_and_grid_place_their_modes():
+def test_ring_and_square_place_their_modes():
     assert torch.allclose(ring(modes=8, radius=2).means.norm(dim=1), torch.full((8,), 2.0))
-    means = grid(side=5, spacing=1.0).means
+    means = square(side=5, spacing=1.0).means
     assert means.shape == (25, 2) and means.min() == -2 and means.max() == 2
     assert math.isclose(ring(modes=6).weights.sum().item(), 1.0, rel_tol=1e-6)
 

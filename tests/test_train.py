@@ -25,7 +25,7 @@ from ganlib import (
     train_step,
     update_ema,
 )
-from ganlib.toy import ToyBatches, mixture_1d
+from ganlib.data.toy import ToyBatches, mixture_1d
 
 
 def small_mnist_gan(seed: int = 0, **options):

@@ -8,7 +8,8 @@ import torch
 from matplotlib.figure import Figure
 
 from ganlib import MLPDiscriminator, MLPGenerator, ShuffledBatches, fit, load_mnist, make_gan, seed_everything
-from ganlib.viz import Dashboard, figure_png, image_grid, in_notebook, plot_history, show_images
+from ganlib.pictures.images import figure_png, image_grid, in_notebook, show_images
+from ganlib.pictures.training import Dashboard, plot_history
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -167,7 +167,7 @@ def render_notebook(notebook: Notebook) -> str:
         parts.append("**Solution:**\n\n" + code_block(exercise.solution))
         parts.append(
             f"**Checked by** `ganlib.exercises.{exercise.check_name}` "
-            f"([ganlib/exercises.py](../ganlib/exercises.py)), in the notebook's answer cell:\n\n" + code_block(exercise.check_call)
+            f"([ganlib/workbook/exercises/](../ganlib/workbook/exercises/)), in the notebook's answer cell:\n\n" + code_block(exercise.check_call)
         )
     return "\n\n".join(parts)
 

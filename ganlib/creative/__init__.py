@@ -1,0 +1,9 @@
+"""Using a trained generator for ideas (notebooks 06 and 07).
+
+    latent       interpolation, random walks, latent directions such as "more ink"
+    explorer     the main directions of variation of a generator (GANSpace)
+    evolution    interactive evolution: breed latent vectors from a person's picks
+    provenance   a label inside each generated PNG file that says it is generated
+
+It builds on `ganlib.gan` and `ganlib.pictures`.
+"""

@@ -1,0 +1,113 @@
+"""Recipes: everything that defines a training run apart from its length, in one type.
+
+A `Recipe` names the two networks and every setting of `make_gan` and the batches. The
+workbook's recipes are defined here once and used everywhere:
+
+    SOURCE_EXAMPLE   the source text's MNIST example: batch 64, Adam 2e-4, betas (0.5, 0.999)
+    NOTEBOOK_03      notebook 03's settings for a CPU lesson (the defaults of `Recipe`)
+    SHIPPED          the generators that ship with ganlib, each a recipe and a length
+
+Notebook 03 shows its settings as parameters; a test keeps them equal to NOTEBOOK_03.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from torch import nn
+
+from ganlib import checks
+from ganlib.errors import InputError
+from ganlib.gan.game import GAN, make_gan, seed_everything
+from ganlib.gan.losses import GeneratorLoss
+from ganlib.gan.models import (
+    ConditionalMLPDiscriminator,
+    ConditionalMLPGenerator,
+    DCGANDiscriminator,
+    DCGANGenerator,
+    MLPDiscriminator,
+    MLPGenerator,
+)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that defines one training run, apart from its length."""
+
+    generator: Callable[[], nn.Module] = MLPGenerator
+    discriminator: Callable[[], nn.Module] = MLPDiscriminator
+    batch_size: int = 128
+    lr: float = 1e-3
+    d_lr: float | None = None
+    betas: tuple[float, float] = (0.0, 0.99)
+    ema_decay: float = 0.995  # 0: sample from the generator itself, not from its moving average
+    g_loss: GeneratorLoss = "non-saturating"
+    real_label: float = 1.0  # 0.9: one-sided label smoothing
+    instance_noise: float = 0.0  # std of noise added to D's inputs
+    data_in_zero_one: bool = False  # True: train on pixels in [0, 1] instead of [-1, 1]
+    precision: str = "auto"
+
+    def __post_init__(self) -> None:
+        """Refuse what would train silently wrong (the rest is checked by make_gan)."""
+        for role in ("generator", "discriminator"):
+            build = getattr(self, role)
+            if isinstance(build, nn.Module) or not callable(build):
+                raise InputError(f"Recipe's {role} is what builds the network, such as MLP{role.title()} (the class, "
+                                 "without brackets): every run starts from fresh networks.")
+        checks.number(self.real_label, "real_label", high=1.0, above=0.0)
+        checks.number(self.instance_noise, "instance_noise", 0.0)
+        checks.whole_number(self.batch_size, "batch_size", 1)
+        if not isinstance(self.data_in_zero_one, bool):
+            raise InputError(f"data_in_zero_one must be True or False; got {self.data_in_zero_one!r}.")
+
+    def build(self, seed: int = 0) -> GAN:
+        """Fresh networks and a GAN with this recipe's settings, all seeded with `seed`."""
+        seed_everything(seed)
+        return make_gan(
+            self.generator(), self.discriminator(), lr=self.lr, d_lr=self.d_lr, betas=self.betas,
+            g_loss=self.g_loss, seed=seed, precision=self.precision, ema_decay=self.ema_decay,
+            real_label=self.real_label, instance_noise=self.instance_noise,
+            image_range=(0.0, 1.0) if self.data_in_zero_one else (-1.0, 1.0),
+        )
+
+
+SOURCE_EXAMPLE = Recipe(batch_size=64, lr=2e-4, betas=(0.5, 0.999), ema_decay=0.0, precision="float32")
+"""The source text's MNIST example, as written there (its networks are ganlib's MLPs)."""
+
+NOTEBOOK_03 = Recipe()
+"""Notebook 03's settings, tuned for a CPU lesson and measured in `benchmarks/time_to_digits.py`:
+batch 128, learning rate 1e-3, Adam's betas (0, 0.99), a moving average of G (decay
+0.995), and bfloat16 where the processor is fast at it."""
+
+NOTEBOOK_03_LENGTH = {"EPOCHS": 40, "MAX_MINUTES": 5.0}
+"""How long notebook 03 trains by default: this many epochs, but at most this many minutes."""
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """A generator that ships with ganlib: how it is trained, for how long, and what for."""
+
+    description: str
+    recipe: Recipe
+    epochs: int
+    seed: int = 0
+    snapshot_steps: list[int] = field(default_factory=list)  # samples kept at these steps (notebook 05)
+
+
+SHIPPED = {
+    "mlp_mnist": Shipped(
+        "the source example's MLP generator, trained on MNIST with notebook 03's settings",
+        NOTEBOOK_03, epochs=50, snapshot_steps=[0, 250, 500, 1000, 2000, 4000, 8000, 16000, 23400],
+    ),
+    "dcgan_mnist": Shipped(
+        "the convolutional generator of notebook 04 (DCGAN-style, width 32)",
+        Recipe(DCGANGenerator, DCGANDiscriminator, lr=5e-4, betas=(0.5, 0.999), ema_decay=0.0), epochs=20,
+    ),
+    "conditional_mlp_mnist": Shipped(
+        "the source example's MLP with the digit as extra input (a conditional GAN), notebook 06",
+        Recipe(ConditionalMLPGenerator, ConditionalMLPDiscriminator, lr=7e-4, betas=(0.5, 0.999), ema_decay=0.0),
+        epochs=30,
+    ),
+}
+"""The shipped generators by name; `python -m ganlib train-pretrained NAME` remakes one."""

@@ -1,0 +1,11 @@
+"""What only the notebooks need; nothing else in ganlib imports it.
+
+    notebook         set-up, quick mode, parameter checks and run folders
+    setup_check      notebook 00's table: is this machine ready?
+    widgets          sliders and boards for JupyterLab, with a text stand-in elsewhere
+    lesson01         notebook 01's game on a line
+    lesson02         notebook 02's theory: the losses' gradients, D*, mode collapse
+    playground       notebook 02's 2-D playground: the model
+    playground_view  its picture, buttons and sliders
+    exercises/       the friendly checks of the exercises, one module per notebook
+"""
