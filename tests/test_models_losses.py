@@ -1,4 +1,4 @@
-"""The seed's networks (exact sizes) and the losses (known values and gradients)."""
+"""The source example's networks (exact sizes) and the losses (known values and gradients)."""
 
 from __future__ import annotations
 
