@@ -225,7 +225,7 @@ def test_setup_check_runs_all_cells_and_draws_the_table_and_a_live_widget(lab, p
 def test_playground_step_button_redraws_the_plot(lab, page):
     name = "02_the_algorithm.ipynb"
     saves = record_saves(page)
-    index = cell_index(name, "playground.Playground(", ".widget()")
+    index = cell_index(name, "PlaygroundView(", ".widget()")
     open_notebook(page, lab, name)
     cell = code_cells(page).nth(index)
     cell.locator(".jp-InputArea-prompt").click()  # selects the cell without editing it
