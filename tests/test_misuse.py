@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -43,7 +42,7 @@ from ganlib.gan.runs import LAST, Checkpointer, start_or_resume
 from ganlib.pictures import images as pictures
 from ganlib.pictures import training as training_pictures
 from ganlib.workbook import lesson02
-from test_robustness import TRAINER  # a script that trains into a run folder until it is killed
+from test_robustness import TRAINER, wait_for_steps  # a script that trains into a run folder until killed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,10 +163,7 @@ def test_case_40_a_second_process_training_into_the_same_run_is_refused_by_name(
     run_dir, progress = tmp_path / "run", tmp_path / "progress"
     first = subprocess.Popen([sys.executable, "-c", TRAINER, str(tiny_mnist), str(run_dir), str(progress)])
     try:
-        deadline = time.monotonic() + 60
-        while not (progress.exists() and progress.read_text() and int(progress.read_text()) >= 5):
-            assert first.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_steps(first, progress, 5)
         second = small_gan(seed=1)
         batches = ganlib.ShuffledBatches(ganlib.load_mnist(tiny_mnist)[0], 16)
         with pytest.raises(RunInUse, match=rf"Another process is training this run.*process {first.pid}.*another name"):

@@ -69,14 +69,19 @@ TRAINER = textwrap.dedent("""
 """)
 
 
+def wait_for_steps(process: subprocess.Popen, progress: Path, steps: int, timeout: float = 60) -> None:
+    """Wait until TRAINER, running as `process`, has written that it reached `steps`."""
+    deadline = time.monotonic() + timeout
+    while not (progress.exists() and progress.read_text() and int(progress.read_text()) >= steps):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def test_case_01_sigkill_mid_epoch_resumes_losing_at_most_one_interval(tiny_mnist, tmp_path):
     run_dir, progress = tmp_path / "run", tmp_path / "progress"
     process = subprocess.Popen([sys.executable, "-c", TRAINER, str(tiny_mnist), str(run_dir), str(progress)])
     try:
-        deadline = time.monotonic() + 60
-        while not (progress.exists() and progress.read_text() and int(progress.read_text()) >= 15):
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_steps(process, progress, 15)
         os.kill(process.pid, signal.SIGKILL)  # mid-epoch: 6 steps an epoch, checkpoints every 4
     finally:
         process.wait(timeout=30)

@@ -30,6 +30,7 @@ import errno
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,6 +165,14 @@ def replace_together(folder: Path) -> Iterator[Path]:
         for file in staging.iterdir():
             file.unlink()
         staging.rmdir()
+
+
+def set_aside(path: Path) -> Path:
+    """Rename an unreadable `path` to `<name>.unreadable-<time>` beside it and return the new
+    path: a damaged file is never overwritten or deleted, in case someone can rescue it."""
+    kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(kept)
+    return kept
 
 
 def safe_load(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> Any:

@@ -27,7 +27,7 @@ import torch
 
 from ganlib import checks
 from ganlib.errors import CheckpointError, InputError, RunInUse
-from ganlib.gan.checkpoint import check_architecture, load_checkpoint, read_checkpoint, save_checkpoint
+from ganlib.gan.checkpoint import check_architecture, load_checkpoint, read_checkpoint, save_checkpoint, set_aside
 from ganlib.gan.fit import Callback
 from ganlib.gan.game import GAN, check_gan
 
@@ -228,8 +228,7 @@ class Checkpointer(Callback):
         try:
             state = read_checkpoint(self.path)
         except CheckpointError as error:
-            kept = self.path.with_name(f"{LAST}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
-            self.path.rename(kept)
+            kept = set_aside(self.path)
             print(f"{error} It is kept as {kept.name}; this run saves a new {LAST}.")
             return None
         check_architecture(state["generator_architecture"], gan.generator, "generator", self.path)

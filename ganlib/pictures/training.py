@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ from matplotlib.figure import Figure
 from ganlib import checks
 from ganlib.data.pixels import from_bytes, to_bytes
 from ganlib.errors import CheckpointError, InputError
-from ganlib.gan.checkpoint import atomic_save, safe_load
+from ganlib.gan.checkpoint import atomic_save, safe_load, set_aside
 from ganlib.gan.fit import Callback
 from ganlib.gan.game import GAN, History, check_gan, generate
 from ganlib.pictures.images import draw_grid, figure_png, image_grid, in_notebook, picture_path
@@ -139,8 +138,7 @@ class SampleFilm(Callback):
         try:
             frames = safe_load(path)
         except CheckpointError:
-            kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
-            path.rename(kept)
+            kept = set_aside(path)
             print(f"The film {path.name} could not be read (damaged or empty); it is kept as {kept.name}, and a new film starts.")
             return {}
         if not (isinstance(frames, dict) and all(isinstance(step, int) and torch.is_tensor(f) for step, f in frames.items())):
