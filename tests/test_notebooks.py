@@ -16,6 +16,7 @@ import papermill
 import pytest
 import torch
 
+from ganlib import MLPGenerator
 from ganlib.evaluate.recipes import NOTEBOOK_03, NOTEBOOK_03_LENGTH
 from ganlib.gan.checkpoint import read_checkpoint
 from ganlib.gan.runs import LAST
@@ -258,3 +259,17 @@ def test_notebook_04_text_holds_for_its_outputs():
     baseline = failures["baseline"][1]
     assert failures["learning rate 1e-2"][1] > 10 * baseline and failures["D too strong (G lr / 20)"][1] > 3 * baseline
     assert failures["data in [0, 1]"][1] > 3 * baseline and failures["minimax G loss"][1] < 1.5 * baseline
+
+
+def test_notebook_02_and_03_numbers_behind_their_text():
+    """'over a hundred times larger' (02, with D(G(z)) close to 0) and 'nearly nine tenths of
+    the generator's parameters in its last two layers' (03)."""
+    printed = text_of(read("02_the_algorithm"))
+    d_fake = float(re.search(r"D\(G\(z\)\) after \d+ D-only steps: ([\d.]+)", printed).group(1))
+    factor = float(re.search(r"\(([\d,]+) times larger\)", printed).group(1).replace(",", ""))
+    assert d_fake < 0.05 and factor > 100
+    generator = MLPGenerator()
+    layers = [m for m in generator.modules() if isinstance(m, torch.nn.Linear)]
+    last_two = sum(p.numel() for layer in layers[-2:] for p in layer.parameters())
+    total = sum(p.numel() for p in generator.parameters())
+    assert (last_two, total) == (525_312 + 803_600, 1_486_352) and 0.85 <= last_two / total < 0.9
