@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import inspect
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,22 +36,27 @@ QUICK_ENV = "GANLIB_QUICK"
 RUNS_ENV = "GANLIB_RUNS"
 
 
-def quick_mode() -> bool:
-    """True when GANLIB_QUICK is 1, true, yes or on: tiny runs, for the tests."""
+@contextmanager
+def _as_parameter_error() -> Iterator[None]:
+    """Report a failed check as a ParameterError: a setting of the notebook's to fix."""
     try:
-        return checks.env_flag(QUICK_ENV)
+        yield
     except InputError as error:
         raise ParameterError(str(error)) from None
+
+
+def quick_mode() -> bool:
+    """True when GANLIB_QUICK is 1, true, yes or on: tiny runs, for the tests."""
+    with _as_parameter_error():
+        return checks.env_flag(QUICK_ENV)
 
 
 def runs_folder() -> Path:
     """Where training runs are saved: GANLIB_RUNS if set, else `runs/` in the workbook.
     Created if missing; a clear error if it is a file or cannot be written to."""
-    try:
+    with _as_parameter_error():
         folder = checks.path(os.environ.get(RUNS_ENV, "").strip() or REPO_ROOT / "runs", RUNS_ENV).resolve()
         return checks.writable_folder(folder, "the runs folder", setting=RUNS_ENV)
-    except InputError as error:
-        raise ParameterError(str(error)) from None
 
 
 def run_folder(name: str) -> Path:
@@ -58,20 +65,15 @@ def run_folder(name: str) -> Path:
     `name` must be a plain folder name ("mnist-mlp"), so that a run can never reach, rename
     or fill a folder outside the runs folder ("../notebooks", "", "/home/...").
     """
-    try:
+    with _as_parameter_error():
         checks.folder_name(name, "RUN_NAME")
-    except InputError as error:
-        raise ParameterError(str(error)) from None
     return runs_folder() / name
 
 
 def setup(seed: int = 0) -> torch.device:
     """Prepare a notebook: threads, seeds, readable errors. Returns the training device."""
     _show_ganlib_errors_briefly()  # first, so that even a bad SEED is shown as one line
-    try:
-        seed = checks.seed(seed, "SEED")
-    except InputError as error:
-        raise ParameterError(f"Please fix the parameters cell:\n  {error}") from None
+    check_parameters(SEED=(seed, checks.seed))
     configure_threads()
     seed_everything(seed)
     return pick_device()
