@@ -51,7 +51,7 @@ def small_gan(seed: int = 0) -> ganlib.GAN:
 # --- faults -------------------------------------------------------------------------------
 
 TRAINER = textwrap.dedent("""
-    import sys, torch, ganlib
+    import os, sys, torch, ganlib
     from ganlib.gan.models import MLPDiscriminator, MLPGenerator
     root, run_dir, progress = sys.argv[1:4]
     torch.set_num_threads(1)
@@ -61,18 +61,22 @@ TRAINER = textwrap.dedent("""
     batches = ganlib.ShuffledBatches(images, 16, seed=0)
 
     class Progress(ganlib.Callback):
+        # Written whole (a rename) and before the checkpoint of the same step, so that a
+        # kill at any moment leaves a progress file at or past the last checkpoint.
         def on_step(self, gan):
-            open(progress, "w").write(str(gan.step))
+            with open(progress + ".tmp", "w") as file:
+                file.write(str(gan.step))
+            os.replace(progress + ".tmp", progress)
 
     ganlib.fit(gan, batches, max_steps=10**9, progress=False,
-               callbacks=[ganlib.Checkpointer(run_dir, every=4, batches=batches), Progress()])
+               callbacks=[Progress(), ganlib.Checkpointer(run_dir, every=4, batches=batches)])
 """)
 
 
 def wait_for_steps(process: subprocess.Popen, progress: Path, steps: int, timeout: float = 60) -> None:
     """Wait until TRAINER, running as `process`, has written that it reached `steps`."""
     deadline = time.monotonic() + timeout
-    while not (progress.exists() and progress.read_text() and int(progress.read_text()) >= steps):
+    while not (progress.exists() and int(progress.read_text()) >= steps):
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
 
