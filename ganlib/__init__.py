@@ -7,13 +7,16 @@ imports run (each uses only those above it):
     gan/         the algorithm: networks, losses, make_gan, the training steps, fit,
                  checkpoints and run folders, device choice
     data/        MNIST (found, checked, loaded), its download, in-memory batches,
-                 pixels as bytes and as [-1, 1], toy distributions in 1-D and 2-D
+                 pixels as bytes and as [-1, 1], toy distributions in 1-D and 2-D,
+                 your own images from a folder or .zip (read, prepared, cached)
     evaluate/    the classifier that judges samples, the metrics, recipes, the shipped
                  generators and how they are remade, fair experiments
-    pictures/    image grids, training curves, the dashboard and film, metric figures
+    pictures/    image grids (grey or colour), training curves, the dashboard and film,
+                 metric figures
     creative/    latent walks and directions, the explorer, evolution, provenance labels
     workbook/    what only the notebooks need: set-up and parameters, the setup check,
-                 widgets, the playground, the lessons' own plots, the exercise checks
+                 widgets, the playground, the lessons' own plots, the exercise checks,
+                 the upload button for your own images
 
 The names every notebook uses are importable from `ganlib` directly, and so are three
 notebook helpers: `ganlib.notebook`, `ganlib.exercises` and `ganlib.pretrained`.

@@ -2,7 +2,7 @@
 
     python -m ganlib fetch-mnist [--root FOLDER]       download and check MNIST
     python -m ganlib train-pretrained NAME [--root FOLDER]   remake a shipped generator
-    python -m ganlib train-classifier [--root FOLDER]       remake the metrics' classifier
+    python -m ganlib train-classifier [mnist|letterforms] [--root FOLDER]   remake a metrics' classifier
     python -m ganlib report [--root FOLDER]                  classifier accuracy, real-vs-real
                                                              floor, shipped generators' figures
 """
@@ -16,7 +16,7 @@ import sys
 from ganlib.data.mnist import ensure_mnist, load_mnist
 from ganlib.errors import GanlibError
 from ganlib.evaluate import metrics
-from ganlib.evaluate.classifier import accuracy, load_classifier, train_classifier
+from ganlib.evaluate.classifier import RECIPES, accuracy, load_classifier, train_classifier
 from ganlib.evaluate.pretrained import load_generator
 from ganlib.evaluate.recipes import SHIPPED
 from ganlib.evaluate.remake import remake
@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     pretrained = commands.add_parser("train-pretrained", help="train a shipped generator again, as its recipe says")
     pretrained.add_argument("name", choices=sorted(SHIPPED))
     pretrained.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
-    classifier = commands.add_parser("train-classifier", help="train the MNIST classifier of ganlib.evaluate.metrics again")
+    classifier = commands.add_parser("train-classifier", help="train a classifier of ganlib.evaluate.metrics again")
+    classifier.add_argument("name", nargs="?", default="mnist", choices=sorted(RECIPES))
     classifier.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
     report = commands.add_parser("report", help="print the classifier's accuracy, the real-vs-real floor and the shipped generators' figures")
     report.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch-mnist":
             print(f"MNIST is ready in {ensure_mnist(args.root)}")
         elif args.command == "train-classifier":
-            print(json.dumps(train_classifier(args.root), indent=2))
+            print(json.dumps(train_classifier(args.name, args.root), indent=2))
         elif args.command == "report":
             print_report(args.root)
         else:

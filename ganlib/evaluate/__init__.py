@@ -1,9 +1,10 @@
 """Judging generators, and the generators that ship trained.
 
-    classifier   a small MNIST classifier, the measuring instrument
+    classifier   small classifiers of digits and of letters, the measuring instruments
     metrics      classify, class coverage, confidence, the Fréchet distance, scores
     neighbours   precision, recall, density and coverage in the classifier's feature space
-    recipes      one Recipe type; the source example's, notebook 03's and the shipped ones
+    recipes      one Recipe type; the source example's, notebook 03's, the letters', settings
+                 for a team's own pictures, and the shipped ones
     pretrained   the shipped generators, their records and snapshots
     remake       training a shipped generator again, replacing its files only on success
     experiments  fair comparisons: the same seconds, seed and judge for every recipe

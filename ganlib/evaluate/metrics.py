@@ -51,10 +51,11 @@ class Classified:
 
 
 @torch.no_grad()
-def classify(images: torch.Tensor) -> Classified:
-    """Run the classifier over `images` (N, 1, 28, 28) in [-1, 1], a batch at a time."""
-    images = check_images(images)
-    classifier = load_classifier()
+def classify(images: torch.Tensor, classifier: str = "mnist") -> Classified:
+    """Run the classifier over `images` in [-1, 1], a batch at a time: "mnist" for digits
+    (N, 1, 28, 28), "letterforms" for letters (N, 1, 32, 32)."""
+    images = check_images(images, classifier=classifier)
+    classifier = load_classifier(classifier)
     probabilities, features = [], []
     for batch in images.split(BATCH):
         batch_features = classifier.features(batch.float().cpu())
@@ -63,24 +64,26 @@ def classify(images: torch.Tensor) -> Classified:
     return Classified(torch.cat(probabilities), torch.cat(features))
 
 
-def check_images(images: torch.Tensor, at_least: int = 1, name: str = "images") -> torch.Tensor:
-    """`images` as float32, if they are MNIST-shaped (N, 1, 28, 28), finite and in [-1, 1];
-    else a clear InputError (NaN, for one, is the mark of a diverged generator)."""
-    return checks.images(images, name, shape=(1, 28, 28), at_least=at_least)
+def check_images(images: torch.Tensor, at_least: int = 1, name: str = "images", classifier: str = "mnist") -> torch.Tensor:
+    """`images` as float32, if they have the shape the classifier reads ((N, 1, 28, 28) for
+    MNIST), are finite and in [-1, 1]; else a clear InputError (NaN, for one, is the mark
+    of a diverged generator)."""
+    return checks.images(images, name, shape=load_classifier(classifier).in_shape, at_least=at_least)
 
 
 # --- the figures ------------------------------------------------------------------------
 
 
 def class_histogram(probabilities: torch.Tensor) -> torch.Tensor:
-    """How many samples the classifier assigns to each digit 0-9 (its top class)."""
+    """How many samples the classifier assigns to each class, digits 0-9 or letters A-Z
+    (its top class)."""
     if isinstance(probabilities, Classified):
         probabilities = probabilities.probabilities
     probabilities = checks.tensor(probabilities, "probabilities")
-    if probabilities.dim() != 2 or probabilities.shape[1] != 10:
-        raise InputError(f"Expected class probabilities (N, 10), such as classify(images).probabilities; "
+    if probabilities.dim() != 2 or probabilities.shape[1] < 2:
+        raise InputError(f"Expected class probabilities (N, classes), such as classify(images).probabilities; "
                          f"got shape {tuple(probabilities.shape)}.")
-    return torch.bincount(probabilities.argmax(dim=1), minlength=10)
+    return torch.bincount(probabilities.argmax(dim=1), minlength=probabilities.shape[1])
 
 
 def histogram_entropy(counts: torch.Tensor) -> float:
@@ -158,12 +161,13 @@ MIN_SCORED = 6
 neighbours. Far more are needed for figures worth comparing: 1,000 at least, 10,000 usually."""
 
 
-def score(images: torch.Tensor, reference: Classified) -> Scores:
-    """Every figure for `images`, against the real `reference` (usually `real_reference()`)."""
-    images = check_images(images, at_least=MIN_SCORED)
+def score(images: torch.Tensor, reference: Classified, classifier: str = "mnist") -> Scores:
+    """Every figure for `images`, against the real `reference` (usually `real_reference()`),
+    as `classifier` ("mnist" or "letterforms") sees them."""
+    images = check_images(images, at_least=MIN_SCORED, classifier=classifier)
     if not isinstance(reference, Classified):
         raise InputError("reference must be what the classifier sees in real images: metrics.real_reference().")
-    seen = classify(images)
+    seen = classify(images, classifier)
     counts = class_histogram(seen.probabilities)
     return Scores(
         samples=len(images),
@@ -223,22 +227,22 @@ def only_digits(samples: torch.Tensor, digits: list[int]) -> torch.Tensor:
 
 
 def nearest_training_images(
-    samples: torch.Tensor, training_images: torch.Tensor, k: int = 5, space: str = "pixel"
+    samples: torch.Tensor, training_images: torch.Tensor, k: int = 5, space: str = "pixel", classifier: str = "mnist"
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Indices (S, k) and distances (S, k) of each sample's k nearest training images.
 
     `space="pixel"` compares raw pixels (a copy is at distance ~0); `space="feature"`
     compares the classifier's features (a sample that is the same digit drawn the same
-    way is near, even if shifted by a pixel).
+    way is near, even if shifted by a pixel), as `classifier` sees them.
     """
     checks.one_of(space, "space", ["pixel", "feature"])
-    samples = check_images(samples, name="samples")
-    training_images = check_images(training_images, name="training_images")
+    samples = check_images(samples, name="samples", classifier=classifier)
+    training_images = check_images(training_images, name="training_images", classifier=classifier)
     k = checks.whole_number(k, "k", 1, len(training_images))
     if space == "pixel":
         queries, pool = samples.flatten(1).float(), training_images.flatten(1).float()
     else:
-        queries, pool = classify(samples).features, classify(training_images).features
+        queries, pool = classify(samples, classifier).features, classify(training_images, classifier).features
     indices, distances = [], []
     for chunk in queries.split(NEIGHBOUR_BATCH):  # a few hundred rows of the distance table at a time
         # cdist's fast matrix-product form is off by ~0.01 near zero, where copies are: it

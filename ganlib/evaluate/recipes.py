@@ -5,6 +5,8 @@ workbook's recipes are defined here once and used everywhere:
 
     SOURCE_EXAMPLE   the source text's MNIST example: batch 64, Adam 2e-4, betas (0.5, 0.999)
     NOTEBOOK_03      notebook 03's settings for a CPU lesson (the defaults of `Recipe`)
+    LETTERFORMS      notebook 08's typeface studio: a conditional convolutional GAN on letters
+    for_collection   settings for a team's own pictures, chosen from how many there are
     SHIPPED          the generators that ship with ganlib, each a recipe and a length
 
 Notebook 03 shows its settings as parameters; a test keeps them equal to NOTEBOOK_03.
@@ -13,13 +15,16 @@ Notebook 03 shows its settings as parameters; a test keeps them equal to NOTEBOO
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 from torch import nn
 
 from ganlib import checks
 from ganlib.errors import InputError
+from ganlib.gan.augment import check_policy
 from ganlib.gan.game import GAN, make_gan, seed_everything
+from ganlib.gan.image_models import ImageDiscriminator, ImageGenerator
 from ganlib.gan.losses import GeneratorLoss
 from ganlib.gan.models import (
     ConditionalMLPDiscriminator,
@@ -46,6 +51,7 @@ class Recipe:
     real_label: float = 1.0  # 0.9: one-sided label smoothing
     instance_noise: float = 0.0  # std of noise added to D's inputs
     data_in_zero_one: bool = False  # True: train on pixels in [0, 1] instead of [-1, 1]
+    augment: str = ""  # DiffAugment's policy, such as "translation,cutout" (ganlib.gan.augment)
     precision: str = "auto"
 
     def __post_init__(self) -> None:
@@ -58,6 +64,7 @@ class Recipe:
         checks.number(self.real_label, "real_label", high=1.0, above=0.0)
         checks.number(self.instance_noise, "instance_noise", 0.0)
         checks.whole_number(self.batch_size, "batch_size", 1)
+        check_policy(self.augment)
         if not isinstance(self.data_in_zero_one, bool):
             raise InputError(f"data_in_zero_one must be True or False; got {self.data_in_zero_one!r}.")
 
@@ -68,7 +75,7 @@ class Recipe:
             self.generator(), self.discriminator(), lr=self.lr, d_lr=self.d_lr, betas=self.betas,
             g_loss=self.g_loss, seed=seed, precision=self.precision, ema_decay=self.ema_decay,
             real_label=self.real_label, instance_noise=self.instance_noise,
-            image_range=(0.0, 1.0) if self.data_in_zero_one else (-1.0, 1.0),
+            image_range=(0.0, 1.0) if self.data_in_zero_one else (-1.0, 1.0), augment=self.augment,
         )
 
 
@@ -82,6 +89,32 @@ batch 128, learning rate 1e-3, Adam's betas (0, 0.99), a moving average of G (de
 
 NOTEBOOK_03_LENGTH = {"EPOCHS": 40, "MAX_MINUTES": 5.0}
 """How long notebook 03 trains by default: this many epochs, but at most this many minutes."""
+
+
+LETTERFORMS = Recipe(
+    partial(ImageGenerator, classes=26), partial(ImageDiscriminator, classes=26),
+    batch_size=64, lr=2e-4, betas=(0.5, 0.99), ema_decay=0.995,
+)
+"""The typeface studio's settings: the letter is the label, the style lives in the noise.
+With 13,026 training letters DiffAugment only slows learning down (measured in
+`benchmarks/design_collection.py`), so this recipe trains without it."""
+
+FEW_PICTURES = 2000
+"""Below this many pictures a discriminator soon remembers them all: DiffAugment's full policy helps."""
+
+
+def for_collection(count: int, channels: int = 1, size: int = 32) -> Recipe:
+    """Settings for `count` pictures of a team's own, of `channels` (1 grey, 3 colour) and
+    `size` pixels a side: the convolutional pair of notebook 08 without labels; batches of
+    64, or an eighth of the collection when that is smaller (at least 16), so that an epoch
+    has several steps; DiffAugment with translation and cutout, and colour changes too
+    for small collections (the paper's choice for 100 to 1,000 pictures)."""
+    count = checks.whole_number(count, "count", 1)
+    return Recipe(
+        partial(ImageGenerator, channels=channels, size=size), partial(ImageDiscriminator, channels=channels, size=size),
+        batch_size=max(16, min(64, count // 8)), lr=2e-4, betas=(0.5, 0.99), ema_decay=0.995,
+        augment="colour,translation,cutout" if count < FEW_PICTURES else "translation,cutout",
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from torch import nn
 
 from ganlib import checks
 from ganlib.errors import InputError
+from ganlib.gan.augment import check_policy
 from ganlib.gan.device import fast_bfloat16, pick_device
 from ganlib.gan.losses import GENERATOR_LOSSES, GeneratorLoss
 from ganlib.gan.models import MLPDiscriminator, MLPGenerator
@@ -85,6 +86,7 @@ class GAN:
     real_label: float = 1.0  # D's target for real images; 0.9 is one-sided label smoothing
     instance_noise: float = 0.0  # std of Gaussian noise added to every image D sees
     image_range: tuple[float, float] = (-1.0, 1.0)  # where training images' pixels must lie
+    augment: str = ""  # the DiffAugment policy for every picture D sees (ganlib.gan.augment)
     d_has_batch_norm: bool = False  # then D must see real and fake batches in separate passes
     generator_ema: nn.Module | None = None  # moving average of G's weights (see update_ema)
     ema_decay: float = 0.0
@@ -125,6 +127,7 @@ def make_gan(
     real_label: float = 1.0,
     instance_noise: float = 0.0,
     image_range: tuple[float, float] = (-1.0, 1.0),
+    augment: str = "",
 ) -> GAN:
     """Step 1: put G and D on the device and give each its Adam optimiser.
 
@@ -141,7 +144,8 @@ def make_gan(
     that sure of real images (one-sided label smoothing); `instance_noise` adds Gaussian
     noise of that standard deviation to every image D sees. `image_range` is where the
     training images' pixels must lie: [-1, 1], the range of the generator's Tanh, unless
-    an experiment trains on [0, 1] on purpose.
+    an experiment trains on [0, 1] on purpose. `augment` names the changes DiffAugment
+    makes to every picture D sees, such as "translation,cutout" (notebook 08).
     """
     _check_networks(generator, discriminator)
     lr = checks.number(lr, "lr", 0.0, 1.0)
@@ -166,6 +170,7 @@ def make_gan(
         real_label=checks.number(real_label, "real_label", high=1.0, above=0.0),
         instance_noise=checks.number(instance_noise, "instance_noise", 0.0),
         image_range=checks.value_range(image_range),
+        augment=check_policy(augment),
         d_has_batch_norm=any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules()),
         generator_ema=copy.deepcopy(generator).requires_grad_(False) if ema_decay > 0 else None,
         ema_decay=ema_decay,

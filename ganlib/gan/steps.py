@@ -28,6 +28,7 @@ from torch import nn
 
 from ganlib import checks
 from ganlib.errors import InputError
+from ganlib.gan.augment import diff_augment
 from ganlib.gan.game import GAN, check_gan, checked_labels, sample_noise
 from ganlib.gan.losses import discriminator_loss, generator_loss
 
@@ -125,9 +126,12 @@ def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None)
 
 
 def _judge(gan: GAN, images: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
-    """D's logits for `images` (and their labels, for a conditional D), after adding the
-    GAN's instance noise: Gaussian noise that makes real and fake overlap a little, so D
-    cannot separate them perfectly and its gradients stay smooth."""
+    """D's logits for `images` (and their labels, for a conditional D), after the GAN's
+    augmentation (DiffAugment: the same kinds of random change for real and fake) and its
+    instance noise: Gaussian noise that makes real and fake overlap a little, so D cannot
+    separate them perfectly and its gradients stay smooth."""
+    if gan.augment:
+        images = diff_augment(images, gan.augment, gan.noise_rng)
     if gan.instance_noise > 0:
         noise = torch.randn(images.shape, generator=gan.noise_rng, device=images.device, dtype=images.dtype)
         images = images + gan.instance_noise * noise

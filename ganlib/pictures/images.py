@@ -28,25 +28,27 @@ DPI = 80
 def image_grid(
     images: torch.Tensor, nrow: int | None = None, padding: int = 2, value_range: tuple[float, float] = (-1.0, 1.0)
 ) -> np.ndarray:
-    """Tile a batch of images (B, 1, H, W) into one (rows·H, cols·W) array in [0, 1].
+    """Tile a batch of images into one array in [0, 1]: grey images (B, 1, H, W) into a
+    (rows·H, cols·W) array, colour images (B, 3, H, W) into (rows·H, cols·W, 3).
 
     The images' pixels lie in `value_range`, [-1, 1] unless you say otherwise: its low end
-    is drawn black, its high end white. `nrow` is the number of images per row (default:
-    as square as possible). The gaps between tiles are mid-grey, so black digits on a
-    black background stay visible.
+    is drawn black, its high end white (in each of red, green and blue for colour). `nrow`
+    is the number of images per row (default: as square as possible). The gaps between
+    tiles are mid-grey, so black digits on a black background stay visible.
     """
     value_range = checks.value_range(value_range)
     images = checks.images(images, value_range=value_range).detach().cpu()
-    if images.shape[1] != 1:
-        raise InputError(f"Expected grey images of shape (B, 1, H, W), got {tuple(images.shape)}.")
+    if images.shape[1] not in (1, 3):
+        raise InputError(f"Expected grey images (B, 1, H, W) or colour images (B, 3, H, W); got shape {tuple(images.shape)}.")
     nrow = None if nrow is None else checks.whole_number(nrow, "nrow", 1)
     padding = checks.whole_number(padding, "padding", 0)
     low, high = value_range
-    pictures = ((images[:, 0] - low) / (high - low)).clamp(0, 1).numpy()
-    count, height, width = pictures.shape
+    # channels last, as image arrays have them; grey images keep no channel axis at all
+    pictures = ((images - low) / (high - low)).clamp(0, 1).permute(0, 2, 3, 1).squeeze(-1).numpy()
+    count, height, width = pictures.shape[:3]
     cols = nrow or math.ceil(math.sqrt(count))
     rows = math.ceil(count / cols)
-    grid = np.full((rows * (height + padding) + padding, cols * (width + padding) + padding), 0.5)
+    grid = np.full((rows * (height + padding) + padding, cols * (width + padding) + padding, *pictures.shape[3:]), 0.5)
     for i, picture in enumerate(pictures):
         top = padding + (i // cols) * (height + padding)
         left = padding + (i % cols) * (width + padding)
@@ -58,7 +60,7 @@ def show_images(
     images: torch.Tensor, nrow: int | None = None, title: str | None = None, size: float = 4.0,
     value_range: tuple[float, float] | None = None,
 ) -> Figure:
-    """A figure of a batch of images, tiled `nrow` to a row.
+    """A figure of a batch of images, grey or colour, tiled `nrow` to a row.
 
     The workbook's images lie in [-1, 1] (black -1, white +1). Images in [0, 1] or bytes
     0..255 would be drawn washed out or white, so they are refused with the line that
@@ -79,7 +81,11 @@ def show_images(
 
 
 def draw_grid(ax, grid: np.ndarray, title: str | None) -> None:
-    ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    """Draw a grid from `image_grid` on `ax`: grey through the grey colour map, colour as it is."""
+    if grid.ndim == 3:
+        ax.imshow(grid, interpolation="nearest")
+    else:
+        ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
@@ -100,8 +106,11 @@ def figure_png(fig: Figure, dpi: int = DPI) -> bytes:
 
 
 def image_png(image: torch.Tensor, scale: int = 3) -> bytes:
-    """One image (1, H, W) in [-1, 1] as a small PNG, enlarged `scale` times (for widgets)."""
-    pixels = to_bytes(image[0]).numpy()
+    """One image, grey (1, H, W) or colour (3, H, W), in [-1, 1] as a small PNG, enlarged
+    `scale` times (for widgets)."""
+    if image.dim() != 3 or image.shape[0] not in (1, 3):
+        raise InputError(f"Expected one grey image (1, H, W) or colour image (3, H, W); got shape {tuple(image.shape)}.")
+    pixels = to_bytes(image).permute(1, 2, 0).squeeze(-1).numpy()  # (H, W) grey, (H, W, 3) colour
     picture = PIL.Image.fromarray(pixels).resize((pixels.shape[1] * scale, pixels.shape[0] * scale), PIL.Image.NEAREST)
     buffer = io.BytesIO()
     picture.save(buffer, format="png")

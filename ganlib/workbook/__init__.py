@@ -7,5 +7,6 @@
     lesson02         notebook 02's theory: the losses' gradients, D*, mode collapse
     playground       notebook 02's 2-D playground: the model
     playground_view  its picture, buttons and sliders
+    upload           an upload button that saves a team's own images into a folder
     exercises/       the friendly checks of the exercises, one module per notebook
 """
