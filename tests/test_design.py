@@ -115,3 +115,16 @@ def test_letter_metrics_read_letters():
     assert metrics.score(samples, seen, classifier="letterforms").samples == 52
     with pytest.raises(InputError, match="1, 32, 32"):
         metrics.classify(torch.zeros(2, 1, 28, 28), "letterforms")
+
+
+def test_the_shipped_typeface_studio_draws_legible_alphabets_as_recorded():
+    made = ganlib.pretrained.record("letterforms_studio")
+    generator = ganlib.pretrained.load_generator("letterforms_studio")
+    held_out = load_letterforms("test")
+    reference = metrics.classify(held_out.images, "letterforms")
+    figures = metrics.score(metrics.sample_generator(generator, 2600, seed=1), reference, classifier="letterforms")
+    assert figures.confidence > 0.8 and figures.entropy_bits > 4.4  # log2(26) = 4.70 for all letters alike
+    assert figures.frechet < 3 * made["figures"]["frechet"] and made["collection"] == "letterforms"
+    alphabet = ganlib.generate(generator, torch.randn(1, generator.latent_dim).expand(26, -1), torch.arange(26))
+    read = metrics.classify(alphabet, "letterforms").probabilities.argmax(dim=1)
+    assert (read == torch.arange(26)).float().mean() >= 0.8  # one noise vector, one alphabet

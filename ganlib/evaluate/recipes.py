@@ -126,6 +126,7 @@ class Shipped:
     epochs: int
     seed: int = 0
     snapshot_steps: list[int] = field(default_factory=list)  # samples kept at these steps (notebook 05)
+    collection: str = "mnist"  # what it trains on and is judged by: "mnist" or "letterforms"
 
 
 SHIPPED = {
@@ -141,6 +142,10 @@ SHIPPED = {
         "the source example's MLP with the digit as extra input (a conditional GAN), notebook 06",
         Recipe(ConditionalMLPGenerator, ConditionalMLPDiscriminator, lr=7e-4, betas=(0.5, 0.999), ema_decay=0.0),
         epochs=30,
+    ),
+    "letterforms_studio": Shipped(
+        "the typeface studio of notebook 08: the convolutional pair with the letter as label, trained on letterforms",
+        LETTERFORMS, epochs=30, collection="letterforms",
     ),
 }
 """The shipped generators by name; `python -m ganlib train-pretrained NAME` remakes one."""

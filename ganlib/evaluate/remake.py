@@ -2,7 +2,7 @@
 
 1. Train with `fit` as its recipe says (`ganlib.evaluate.recipes.SHIPPED`), scoring the
    generator after every epoch with the Fréchet distance of `ganlib.evaluate.metrics`
-   (10,000 samples against the MNIST test set); where the recipe keeps a moving average
+   (10,000 samples against the MNIST test set, or the letters of the held-out typefaces); where the recipe keeps a moving average
    of the generator, the average is what is scored and shipped.
 2. Keep the epoch with the lowest distance: GAN quality wanders, and the last epoch is
    not always the best.
@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from ganlib.data.batches import ShuffledBatches
+from ganlib.data.letterforms import load_letterforms
 from ganlib.data.mnist import load_mnist
 from ganlib.evaluate import metrics
 from ganlib.evaluate.pretrained import WEIGHTS, read_generator, shipped, to_grey_levels
@@ -40,8 +41,10 @@ SNAPSHOT_SAMPLES = 1000
 class BestEpochKeeper(Callback):
     """During training: score every epoch, keep the best generator, take the snapshots."""
 
-    def __init__(self, every: int, snapshot_steps: list[int], reference: metrics.Classified) -> None:
+    def __init__(self, every: int, snapshot_steps: list[int], reference: metrics.Classified,
+                 classifier: str = "mnist") -> None:
         self.every = every
+        self.classifier = classifier
         self.snapshot_steps = set(snapshot_steps)
         self.reference = reference
         self.snapshots: dict[int, np.ndarray] = {}
@@ -58,22 +61,31 @@ class BestEpochKeeper(Callback):
             self.snapshots[gan.step] = to_grey_levels(generate(gan.sampler, self.noise))
         if gan.step % self.every == 0 and gan.step > 0:
             samples = metrics.sample_generator(gan.sampler, 10_000, seed=gan.step)
-            distance = metrics.frechet_distance(self.reference.features, metrics.classify(samples).features)
+            distance = metrics.frechet_distance(self.reference.features, metrics.classify(samples, self.classifier).features)
             self.frechet_by_step[gan.step] = round(distance, 3)
             if self.best is None or distance < self.best[0]:
                 self.best = (distance, gan.step, copy.deepcopy(gan.sampler.state_dict()))
+
+
+def _collection(name: str, root) -> tuple[torch.Tensor, torch.Tensor, metrics.Classified]:
+    """Training images and labels of a collection, and what its classifier sees in its test
+    pictures (MNIST's test set; the letters of the held-out typefaces)."""
+    if name == "mnist":
+        images, labels = load_mnist(root)
+        return images, labels, metrics.real_reference(root=root)
+    letters, held_out = load_letterforms("train"), load_letterforms("test")
+    return letters.images, letters.letters, metrics.classify(held_out.images, "letterforms")
 
 
 def remake(name: str = "mlp_mnist", root=None) -> dict:
     """Make the shipped generator `name` as its recipe says (see the module's docstring)."""
     made = shipped(name)
     threads = configure_threads()
-    images, labels = load_mnist(root)
+    images, labels, reference = _collection(made.collection, root)
     gan = made.recipe.build(made.seed)
     conditional = hasattr(gan.generator, "classes")  # a conditional GAN trains on (image, label) pairs
     batches = ShuffledBatches(images, made.recipe.batch_size, seed=made.seed, labels=labels if conditional else None)
-    reference = metrics.real_reference(root=root)
-    keeper = BestEpochKeeper(batches.steps_per_epoch, made.snapshot_steps, reference)
+    keeper = BestEpochKeeper(batches.steps_per_epoch, made.snapshot_steps, reference, made.collection)
     total_steps = made.epochs * batches.steps_per_epoch
     fit(gan, batches, max_steps=total_steps, callbacks=[keeper])
     if gan.step < total_steps:  # fit stops early only when interrupted
@@ -88,11 +100,13 @@ def remake(name: str = "mlp_mnist", root=None) -> dict:
         if keeper.snapshots:
             np.savez_compressed(staging / f"{name}_snapshots.npz",
                                 **{f"step_{step}": samples for step, samples in sorted(keeper.snapshots.items())})
-        scored = metrics.score(metrics.sample_generator(read_generator(name, staging), 10_000, seed=12345), reference)
+        samples = metrics.sample_generator(read_generator(name, staging), 10_000, seed=12345)
+        scored = metrics.score(samples, reference, classifier=made.collection)
         record = {
             "name": name,
             "description": made.description,
             "command": f"python -m ganlib train-pretrained {name}",
+            "collection": made.collection,
             "epochs": made.epochs,
             **{key: getattr(made.recipe, key) for key in ("batch_size", "lr", "betas", "ema_decay")},
             "seed": made.seed,
