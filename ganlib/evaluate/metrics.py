@@ -35,7 +35,7 @@ from torch import nn
 from ganlib import checks
 from ganlib.data.mnist import load_mnist
 from ganlib.errors import InputError
-from ganlib.evaluate.classifier import load_classifier
+from ganlib.evaluate.classifier import RECIPES, load_classifier
 from ganlib.evaluate.neighbours import BATCH, check_features, precision_recall_density_coverage
 from ganlib.gan.game import generate
 
@@ -68,7 +68,8 @@ def check_images(images: torch.Tensor, at_least: int = 1, name: str = "images", 
     """`images` as float32, if they have the shape the classifier reads ((N, 1, 28, 28) for
     MNIST), are finite and in [-1, 1]; else a clear InputError (NaN, for one, is the mark
     of a diverged generator)."""
-    return checks.images(images, name, shape=load_classifier(classifier).in_shape, at_least=at_least)
+    size = RECIPES[checks.one_of(classifier, "the classifier", tuple(RECIPES))]["size"]
+    return checks.images(images, name, shape=(1, size, size), at_least=at_least)
 
 
 # --- the figures ------------------------------------------------------------------------
