@@ -9,11 +9,12 @@ imports run (each uses only those above it):
     data/        MNIST (found, checked, loaded), its download, in-memory batches,
                  pixels as bytes and as [-1, 1], toy distributions in 1-D and 2-D,
                  your own images from a folder or .zip (read, prepared, cached)
-    evaluate/    the classifier that judges samples, the metrics, recipes, the shipped
+    evaluate/    the classifiers that judge samples, the metrics and the copy check, recipes, the shipped
                  generators and how they are remade, fair experiments
     pictures/    image grids (grey or colour), training curves, the dashboard and film,
                  metric figures
-    creative/    latent walks and directions, the explorer, evolution, provenance labels
+    creative/    latent walks and directions, the explorer, evolution, provenance labels,
+                 the creative session on design material (notebook 08)
     workbook/    what only the notebooks need: set-up and parameters, the setup check,
                  widgets, the playground, the lessons' own plots, the exercise checks,
                  the upload button for your own images

@@ -87,3 +87,36 @@ def _is_ip_literal(host) -> bool:
         return True
     except ValueError:
         return False
+
+
+def draw_shapes(folder: Path, count: int = 60, seed: int = 0) -> Path:
+    """A team's folder in miniature: `count` PNGs of a light ellipse or box on a dark
+    ground, each a different size, place and colour (and one file that is not an image)."""
+    import PIL.Image
+    import PIL.ImageDraw
+
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        picture = PIL.Image.new("RGB", (48, 40), tuple(int(v) for v in rng.integers(0, 60, 3)))
+        left, top = rng.integers(2, 16, 2)
+        right, bottom = left + rng.integers(12, 30), top + rng.integers(10, 22)
+        shape = PIL.ImageDraw.Draw(picture).ellipse if i % 2 else PIL.ImageDraw.Draw(picture).rectangle
+        shape((int(left), int(top), int(right), int(bottom)), fill=tuple(int(v) for v in rng.integers(150, 256, 3)))
+        picture.save(folder / f"design-{i:03}.png")
+    (folder / "notes.txt").write_text("not a picture")
+    return folder
+
+
+@pytest.fixture
+def shapes_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder of 60 small design pictures (`draw_shapes`), with its own cache folder."""
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path / "cache"))
+    return draw_shapes(tmp_path / "our designs")
+
+
+@pytest.fixture
+def shapes_drawer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`draw_shapes`, for tests that need a folder of another size (with their own cache folder)."""
+    monkeypatch.setenv("GANLIB_CACHE", str(tmp_path / "cache"))
+    return draw_shapes

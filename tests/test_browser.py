@@ -1,16 +1,18 @@
 """The workbook in a real browser: JupyterLab as `make lab` starts it, driven by headless Chromium.
 
 A participant opens notebook 00, runs every cell and must see the [OK] table and a live
-slider; in notebook 02 the playground's buttons must redraw its plot. Both need a kernel
-and a browser talking to each other, which no papermill or nbval run can show.
+slider; in notebook 02 the playground's buttons must redraw its plot; in notebook 08 a
+team uploads its pictures with the button and runs the session on them. All need a
+kernel and a browser talking to each other, which no papermill or nbval run can show.
 
 The browser is Debian's Chromium (/usr/bin/chromium, `make browser` installs it), driven
 by Playwright; Playwright's own browser download cannot work without the internet.
 Screenshots go to build/test-artifacts/. The lab's kernels run in quick mode
-(GANLIB_QUICK=1), read MNIST from GANLIB_DATA and train into a temporary GANLIB_RUNS.
-JupyterLab's autosave is off and its checkpoints go to a temporary folder, so running
-the notebooks here never writes into notebooks/ (the tests check that the page asked for
-no save).
+(GANLIB_QUICK=1), read MNIST from GANLIB_DATA, and train into a temporary GANLIB_RUNS
+(and cache pictures in a temporary GANLIB_CACHE); uploads go to a temporary folder.
+JupyterLab's autosave is off and its checkpoints go to a temporary folder, so running the
+notebooks here never writes into notebooks/ (the tests check that the page asked for no
+save).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, mnist_root: Path) -> Iterator[
         "GANLIB_QUICK": "1",
         "GANLIB_DATA": str(mnist_root),
         "GANLIB_RUNS": str(work / "runs"),
+        "GANLIB_CACHE": str(work / "cache"),
         "JUPYTERLAB_SETTINGS_DIR": str(write_lab_settings(work / "settings")),
         "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
         # As under `make lab`: the kernel picks its own inline backend for figures.
@@ -248,4 +251,56 @@ def test_playground_step_button_redraws_the_plot(lab, page):
     assert image.screenshot() != before_picture, "the plot looks the same after a D step"
     assert "d_loss" in label.inner_text()
     save_screenshot(playground, "browser-02_playground_after_d_step.png")
+    assert not saves, f"JupyterLab saved files: {saves}"
+
+
+def replace_cell_source(page: sync_api.Page, cell: sync_api.Locator, source: str) -> None:
+    """Replace a cell's code as a participant would, by selecting it all in the editor and
+    putting new text in (inserted whole, so the editor's bracket-closing adds nothing)."""
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)
+    page.keyboard.press("Escape")  # back to command mode: the cell is selected, not edited
+
+
+def test_a_team_uploads_its_pictures_and_runs_the_session_on_them(lab, page, tmp_path):
+    """Notebook 08 as a team would use it: upload pictures with the button, point IMAGES at
+    them, run everything, and get an idea board and a review of its own material."""
+    from conftest import draw_shapes
+
+    name = "08_creative_session.ipynb"
+    saves = record_saves(page)
+    pictures = sorted(draw_shapes(tmp_path / "on my desktop", count=56).glob("*.png"))
+    uploads = tmp_path / "uploaded"  # instead of notebooks/my-images, which may hold a participant's own files
+    open_notebook(page, lab, name)
+
+    cells = code_cells(page)
+    upload_cell = cells.nth(cell_index(name, "upload_box("))
+    replace_cell_source(page, upload_cell, f"upload_box({str(uploads)!r})")
+    for cell in (cells.nth(0), upload_cell):  # the imports, then the upload button
+        cell.locator(".jp-InputArea-prompt").click()
+        choose_menu(page, "Run", "Run Selected Cell")
+        page.wait_for_function("el => /^\\[\\d+\\]:$/.test(el.textContent.trim())",
+                               arg=cell.locator(".jp-InputArea-prompt").element_handle(), timeout=RUN_TIMEOUT_MS)
+    save_screenshot(upload_cell, "browser-08_upload_button.png")
+    with page.expect_file_chooser() as chooser:  # the button opens the system's file dialog
+        upload_cell.get_by_role("button", name=re.compile("Upload images")).click()
+    chooser.value.set_files([str(path) for path in pictures])
+    upload_cell.locator(".widget-html", has_text="Saved 56 files").wait_for()
+    assert sorted(path.name for path in uploads.iterdir()) == [path.name for path in pictures]
+
+    parameters = cells.nth(cell_index(name, "quick_mode()"))
+    source = nbformat.read(NOTEBOOKS / name, as_version=4).cells
+    original = next(cell.source for cell in source if "quick_mode()" in cell.source)
+    replace_cell_source(page, parameters, original + f"\nIMAGES = {str(uploads)!r}")
+    choose_menu(page, "Run", "Run All Cells")
+    wait_until_cells_ran(page)
+
+    outputs = page.locator(f"{NOTEBOOK} .jp-OutputArea-output")
+    assert outputs.filter(has_text="Used 56 of 56 files").count() == 1
+    assert outputs.filter(has_text="near-copies").count() >= 1  # the review table
+    board = cells.nth(cell_index(name, "idea board:"))
+    board.scroll_into_view_if_needed()
+    assert save_screenshot(board, "browser-08_idea_board_of_uploads.png").stat().st_size > 5_000
+    assert cells.nth(cell_index(name, "widgets.evolution_board(")).locator("img.widget-image").count() == 12
     assert not saves, f"JupyterLab saved files: {saves}"

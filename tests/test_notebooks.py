@@ -33,6 +33,7 @@ TINY = {
     "05_evaluating_gans": {"SAMPLES": 300},
     "06_creative_exploration": {"BOARD_SIZE": 12, "EVOLUTION_SIZE": 6},
     "07_challenges_ethics_next": {"SAMPLES": 50},
+    "08_creative_session": {"TRAIN_MINUTES": 0.05, "BOARD_SIZE": 12, "PICKS": [3, 10, 5], "SAMPLES": 260},
 }
 
 
@@ -127,10 +128,11 @@ def run(tmp_path, monkeypatch):
     monkeypatch.setenv("GANLIB_RUNS", str(tmp_path / "runs"))
     monkeypatch.delenv("GANLIB_QUICK", raising=False)  # the tiny parameters alone set the size
 
-    def execute(name: str) -> nbformat.NotebookNode:
+    def execute(name: str, **parameters) -> nbformat.NotebookNode:
+        """Run `name` with its tiny parameters, and `parameters` on top of them."""
         output = tmp_path / f"{name}.ipynb"
         papermill.execute_notebook(
-            str(NOTEBOOKS / f"{name}.ipynb"), str(output), parameters=TINY[name],
+            str(NOTEBOOKS / f"{name}.ipynb"), str(output), parameters=TINY[name] | parameters,
             cwd=str(NOTEBOOKS), kernel_name="python3", progress_bar=False,
         )
         return nbformat.read(output, as_version=4)
@@ -218,6 +220,83 @@ def test_07_checks_novelty_and_labels_a_file(run):
     text = text_of(run("07_challenges_ethics_next"))
     assert "exact copies among the generated: 0" in text
     assert "'generated': True" in text and "'generator': 'mlp_mnist'" in text
+
+
+def test_08_runs_the_session_on_the_letterforms(run, tmp_path):
+    notebook = run("08_creative_session")
+    text = text_of(notebook)
+    assert "The letterforms: 13,026 letters" in text
+    assert (tmp_path / "runs" / "design-letterforms" / LAST).is_file()
+    assert re.search(r"your generator \([\d,]+ steps\) +Fréchet distance +[\d.]+", text)
+    assert re.search(r"the shipped studio \(6,090 steps\) +Fréchet distance +[\d.]+, legibility \d+%", text)
+    inks = [float(x) for x in re.search(r"ink along the direction, lightest to heaviest: \[([^\]]+)\]", text).group(1).split(",")]
+    assert inks[-1] > inks[0]
+    evolved = [float(x) for x in re.search(r"mean ink per generation: \[([^\]]+)\]", text).group(1).split(",")]
+    assert evolved[-1] < evolved[0]
+    assert re.search(r"^ +1 +3 +\d+% ", text, re.MULTILINE)  # the review table, in the team's order
+    assert "'generated': True" in text and "'board number': 3" in text and "'trained on': 'letterforms'" in text
+    assert sorted(p.name for p in (tmp_path / "runs" / "design-letterforms" / "ideas").iterdir()) == [
+        "rank1-idea3.png", "rank2-idea10.png", "rank3-idea5.png"]
+    assert "can a gradient flow back through the choice? False" in text
+    assert images_in(notebook) >= 8
+
+
+def test_08_runs_the_same_session_on_a_teams_folder(run, tmp_path, shapes_folder):
+    notebook = run("08_creative_session", IMAGES=str(shapes_folder))
+    text = text_of(notebook)
+    assert "Used 60 of 61 files" in text and "skipped notes.txt" in text
+    assert "DiffAugment: colour,translation,cutout" in text
+    assert re.search(r"your generator: \d+ of 64 samples are near-copies", text)
+    assert "Your generator has no labels" in text
+    assert re.search(r"^ +1 +3 +- ", text, re.MULTILINE)  # no legibility without a classifier
+    assert "'trained on': 'our designs'" in text
+    assert (tmp_path / "runs" / "design-our-designs" / LAST).is_file()
+
+
+def test_notebook_08_text_holds_for_its_outputs():
+    """The claims of notebook 08's prose, checked against its committed outputs: the shipped
+    studio beats one run of 3 minutes; the direction adds ink and the evolution removes it;
+    the shortlist is legible and new, far above the near-copy line, its nearest letters
+    from a spread of typefaces."""
+    text = text_of(read("08_creative_session"))
+    yours, shipped = (float(x) for x in re.findall(r"steps\) +Fréchet distance +([\d.]+)", text))
+    assert yours > shipped
+    assert int(re.search(r"the shipped studio .*legibility (\d+)%", text).group(1)) >= 95
+    inks = [float(x) for x in re.search(r"lightest to heaviest: \[([^\]]+)\]", text).group(1).split(",")]
+    assert inks == sorted(inks)
+    evolved = [float(x) for x in re.search(r"mean ink per generation: \[([^\]]+)\]", text).group(1).split(",")]
+    assert evolved[-1] < evolved[0]
+    line = float(re.search(r"near-copy line for this collection: ([\d.]+)", text).group(1))
+    rows = re.findall(r"^ +\d +\d+ +(\d+)% +([\d.]+) +(\d+) of 26 +(.+?) {2,}.+\((\d+) of 26\)$", text, re.MULTILINE)
+    assert len(rows) == 3
+    for legible, distance, near, verdict, closest in rows:
+        assert int(legible) >= 90 and float(distance) > 3 * line and near == "0" and verdict == "new" and int(closest) <= 13
+
+
+def solutions_in_place(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with each exercise cell's `...` answers replaced by its hidden solution:
+    the solution's code, then the cell's check."""
+    cells = notebook.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code" and "ganlib.exercises.check_" in cell.source:
+            solution = next(c for c in cells[i + 1 :] if "<details>" in c.source)
+            code = re.search(r"```python\n(.*?)```", solution.source, re.DOTALL).group(1)
+            check = [line for line in cell.source.splitlines() if "ganlib.exercises.check_" in line]
+            cell.source = code + "\n" + "\n".join(check)
+    return notebook
+
+
+@pytest.mark.parametrize("name", ["08_creative_session"])
+def test_hidden_solutions_pass_their_checks(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("GANLIB_RUNS", str(tmp_path / "runs"))
+    source, output = tmp_path / f"{name}-solved.ipynb", tmp_path / f"{name}-run.ipynb"
+    nbformat.write(solutions_in_place(read(name)), source)
+    papermill.execute_notebook(str(source), str(output), parameters=TINY[name], cwd=str(NOTEBOOKS),
+                               kernel_name="python3", progress_bar=False)
+    verdicts = [line for line in text_of(nbformat.read(output, as_version=4)).splitlines()
+                if line.startswith(("✅", "❌", "✏️"))]
+    assert len(verdicts) == len([c for c in read(name).cells if "ganlib.exercises.check_" in c.source])
+    assert all(verdict.startswith("✅ Right!") for verdict in verdicts), verdicts
 
 
 def test_the_step_code_shown_in_notebook_02_is_the_code_of_ganlib():

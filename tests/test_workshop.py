@@ -70,7 +70,7 @@ def test_every_exercise_has_a_check_and_a_solution():
 
 
 def test_the_lesson_notebooks_are_the_expected_ones():
-    assert [name[:2] for name in NAMES] == [f"{i:02d}" for i in range(8)]
+    assert [name[:2] for name in NAMES] == [f"{i:02d}" for i in range(9)]
 
 
 @pytest.mark.parametrize("title", AGENDAS)

@@ -4,6 +4,8 @@
     explorer     the main directions of variation of a generator (GANSpace)
     evolution    interactive evolution: breed latent vectors from a person's picks
     provenance   a label inside each generated PNG file that says it is generated
+    studio       notebook 08's session: the material, words in a generated style, the
+                 review of a team's picks (legible? new, or a near-copy?)
 
-It builds on `ganlib.gan` and `ganlib.pictures`.
+It builds on `ganlib.gan`, `ganlib.data`, `ganlib.evaluate` and `ganlib.pictures`.
 """

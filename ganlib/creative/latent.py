@@ -24,6 +24,9 @@ from ganlib import checks
 from ganlib.errors import InputError
 from ganlib.gan.game import generate
 
+CHUNK = 500
+"""Samples generated at once when measuring a direction."""
+
 
 def lerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Points on the straight line from a to b, one per value of t in [0, 1]."""
@@ -85,7 +88,10 @@ def direction_of(
     """A latent direction that adds a property: mean z of the `share` of n samples that
     score highest on `property_of(images)`, minus the mean z of those that score lowest.
     `share` is at most a half, so the two groups never overlap, and it must pick at least
-    one sample (the more, the less the direction depends on chance)."""
+    one sample (the more, the less the direction depends on chance).
+
+    For a conditional generator each sample gets a random label, drawn apart from its z:
+    the direction then says how the *noise* adds the property, whatever the label."""
     if not callable(property_of):
         raise InputError(f"property_of must be a function from images to one number each, such as latent.ink; "
                          f"got {property_of!r}.")
@@ -95,11 +101,20 @@ def direction_of(
     if count < 1:
         raise InputError(f"share = {share:g} of n = {n:,} samples picks none; use a larger share or more samples "
                          f"(share × n must be at least 1; 0.25 of 4,000 is the usual).")
-    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(checks.seed(seed)))
-    scores = property_of(generate(generator, z))
-    if not torch.is_tensor(scores) or tuple(scores.shape) != (n,):
-        shape = tuple(scores.shape) if torch.is_tensor(scores) else type(scores).__name__
-        raise InputError(f"property_of(images) must give one number per image, a tensor of shape ({n},) "
-                         f"such as latent.ink(images); got {shape}.")
+    rng = torch.Generator().manual_seed(checks.seed(seed))
+    z = torch.randn(n, generator.latent_dim, generator=rng)
+    classes = getattr(generator, "classes", None)
+    labels = None if classes is None else torch.randint(classes, (n,), generator=rng)
+    scores = []
+    for start in range(0, n, CHUNK):  # a few hundred images at a time: a large n needs no more memory
+        part = slice(start, start + CHUNK)
+        images = generate(generator, z[part], None if labels is None else labels[part])
+        score = property_of(images)
+        if not torch.is_tensor(score) or tuple(score.shape) != (len(images),):
+            shape = tuple(score.shape) if torch.is_tensor(score) else type(score).__name__
+            raise InputError(f"property_of(images) must give one number per image, a tensor of shape ({len(images)},) "
+                             f"such as latent.ink(images); got {shape}.")
+        scores.append(score)
+    scores = torch.cat(scores)
     order = checks.finite(scores, "the property's scores").argsort()
     return z[order[-count:]].mean(dim=0) - z[order[:count]].mean(dim=0)

@@ -14,6 +14,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any, Mapping
 
 import numpy as np
 import PIL.Image
@@ -28,11 +29,14 @@ from ganlib.pictures.images import image_grid
 KEY = "generated-content"
 
 
-def save_labelled_png(image: torch.Tensor, path: str | os.PathLike, model: str, seed: int, scale: int = 4) -> Path:
+def save_labelled_png(image: torch.Tensor, path: str | os.PathLike, model: str, seed: int, scale: int = 4,
+                      details: Mapping[str, Any] | None = None) -> Path:
     """Save an image in [-1, 1] as a PNG whose metadata says it is generated.
 
-    `image` is one picture, (1, H, W) or (H, W), or a batch (N, 1, H, W), which is saved as
-    one grid. `model` names the generator ("mlp_mnist"), `seed` the noise it drew from.
+    `image` is one picture, grey (1, H, W) or (H, W) or colour (3, H, W), or a batch
+    (N, C, H, W), which is saved as one grid. `model` names the generator ("mlp_mnist"),
+    `seed` the noise it drew from. `details` adds what else a reader of the file should
+    know, such as {"board number": 17, "trained on": "letterforms"}: short texts or numbers.
     """
     pixels = _pixels(image)
     if not isinstance(model, str):
@@ -46,6 +50,7 @@ def save_labelled_png(image: torch.Tensor, path: str | os.PathLike, model: str, 
         raise InputError(f"Cannot save {path}: " + ("it is a folder." if path.is_dir() else f"there is no folder {path.parent}."))
     picture = PIL.Image.fromarray(pixels).resize((pixels.shape[1] * scale, pixels.shape[0] * scale), PIL.Image.NEAREST)
     record = {"generated": True, "generator": model, "seed": seed, "tool": "ganlib", "created": time.strftime("%Y-%m-%d")}
+    record |= _checked_details(details, record)
     info = PIL.PngImagePlugin.PngInfo()
     info.add_text(KEY, json.dumps(record))
     try:
@@ -55,8 +60,22 @@ def save_labelled_png(image: torch.Tensor, path: str | os.PathLike, model: str, 
     return path
 
 
+def _checked_details(details: Mapping[str, Any] | None, record: dict) -> dict:
+    """`details` as a plain dictionary of texts and numbers that leaves `record`'s own fields alone."""
+    if details is None:
+        return {}
+    if not isinstance(details, Mapping):
+        raise InputError(f'details is a dictionary of what else to record, such as {{"board number": 17}}; got {details!r}.')
+    for key, value in details.items():
+        if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InputError(f"Each detail is a name (text) and a short text or number; got {key!r}: {value!r}.")
+        if key in record:
+            raise InputError(f"{key!r} is recorded already ({record[key]!r}); give the detail another name.")
+    return dict(details)
+
+
 def _pixels(image: torch.Tensor) -> np.ndarray:
-    """One image, or a batch tiled into a grid, as bytes 0..255 (H, W)."""
+    """One image, or a batch tiled into a grid, as bytes 0..255: (H, W) grey, (H, W, 3) colour."""
     image = checks.tensor(image, "image")
     if image.dim() == 2:
         image = image[None]
@@ -64,11 +83,12 @@ def _pixels(image: torch.Tensor) -> np.ndarray:
         image = image[None]
     image = checks.images(image, "image", value_range=(-1.0, 1.0))
     checks.not_zero_to_one(image, "the image")  # [0, 1] would be saved washed out
-    if image.shape[1] != 1:
-        raise InputError(f"save_labelled_png saves grey images (1 channel); got {image.shape[1]} channels.")
+    if image.shape[1] not in (1, 3):
+        raise InputError(f"save_labelled_png saves grey (1 channel) or colour (3 channels) images; "
+                         f"got {image.shape[1]} channels.")
     if len(image) > 1:  # a batch becomes one picture: a grid, from [0, 1] back to [-1, 1]
         return to_bytes(torch.from_numpy(image_grid(image)) * 2 - 1).numpy()
-    return to_bytes(image[0, 0]).numpy()
+    return to_bytes(image[0].permute(1, 2, 0).squeeze(-1)).numpy()
 
 
 def read_label(path: str | os.PathLike) -> dict | None:

@@ -3,6 +3,8 @@
     classifier   small classifiers of digits and of letters, the measuring instruments
     metrics      classify, class coverage, confidence, the Fréchet distance, scores
     neighbours   precision, recall, density and coverage in the classifier's feature space
+    copies       creating or copying? each picture's nearest training picture, and where a
+                 near-copy begins for a collection
     recipes      one Recipe type; the source example's, notebook 03's, the letters', settings
                  for a team's own pictures, and the shipped ones
     pretrained   the shipped generators, their records and snapshots

@@ -36,10 +36,9 @@ from ganlib import checks
 from ganlib.data.mnist import load_mnist
 from ganlib.errors import InputError
 from ganlib.evaluate.classifier import RECIPES, load_classifier
+from ganlib.evaluate.copies import nearest
 from ganlib.evaluate.neighbours import BATCH, check_features, precision_recall_density_coverage
 from ganlib.gan.game import generate
-
-NEIGHBOUR_BATCH = 250  # samples compared with all 60,000 training images at once (60 MB)
 
 
 @dataclass
@@ -204,7 +203,7 @@ def real_floor(n: int = 10_000, root=None, seed: int = 0, training_images: torch
 
 def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> torch.Tensor:
     """`n` samples of `generator` from seeded noise, on the CPU. A conditional generator
-    is asked for the ten digits in turn (0, 1, ..., 9, 0, 1, ...), as many of each."""
+    is asked for its classes in turn (0, 1, 2, ..., 0, 1, ...), as many of each."""
     n = checks.whole_number(n, "n", 1)
     if not isinstance(generator, nn.Module) or not hasattr(generator, "latent_dim"):
         raise InputError(f"sample_generator draws with a generator network (such as pretrained.load_generator"
@@ -244,13 +243,4 @@ def nearest_training_images(
         queries, pool = samples.flatten(1).float(), training_images.flatten(1).float()
     else:
         queries, pool = classify(samples, classifier).features, classify(training_images, classifier).features
-    indices, distances = [], []
-    for chunk in queries.split(NEIGHBOUR_BATCH):  # a few hundred rows of the distance table at a time
-        # cdist's fast matrix-product form is off by ~0.01 near zero, where copies are: it
-        # picks a few candidates, then their distances are computed exactly.
-        candidates = torch.cdist(chunk, pool).topk(min(k + 5, len(pool)), dim=1, largest=False).indices
-        exact = (chunk.unsqueeze(1) - pool[candidates]).norm(dim=2)
-        order = exact.topk(k, dim=1, largest=False)
-        indices.append(candidates.gather(1, order.indices))
-        distances.append(order.values)
-    return torch.cat(indices), torch.cat(distances)
+    return nearest(queries, pool, k)

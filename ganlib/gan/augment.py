@@ -59,8 +59,11 @@ def translate(images: torch.Tensor, generator: torch.Generator | None = None, sh
     """Shift each picture by up to `share` of its side, the same or another way for each;
     pixels that come in from beyond the edge repeat the edge."""
     batch, _, height, width = images.shape
-    shift = lambda side: torch.randint(-int(side * share), int(side * share) + 1, (batch, 1, 1),  # noqa: E731
-                                       generator=generator, device=images.device)
+
+    def shift(side: int) -> torch.Tensor:
+        most = int(side * share)
+        return torch.randint(-most, most + 1, (batch, 1, 1), generator=generator, device=images.device)
+
     rows = (torch.arange(height, device=images.device).view(1, -1, 1) + shift(height)).clamp(0, height - 1)
     cols = (torch.arange(width, device=images.device).view(1, 1, -1) + shift(width)).clamp(0, width - 1)
     picked = torch.arange(batch, device=images.device).view(-1, 1, 1)

@@ -19,6 +19,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from html import escape
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -39,8 +40,8 @@ def upload_box(folder: str | os.PathLike) -> Interactive:
     folder = Path(os.path.abspath(checks.path(folder, "folder")))
     where = display_path(folder)
     button = widgets.FileUpload(accept="image/*,.zip", multiple=True, description="Upload images")
-    status = widgets.Label(f"Files go into {where}. Dragging them onto JupyterLab's file browser, "
-                           "opened at that folder, works too.")
+    status = widgets.HTML(escape(f"Files go into {where}. Dragging them onto JupyterLab's file browser, "
+                                 "opened at that folder, works too."))  # HTML, unlike a Label, wraps long lines
 
     def save(change: dict) -> None:
         if not change["new"]:
@@ -48,10 +49,10 @@ def upload_box(folder: str | os.PathLike) -> Interactive:
         try:
             saved = save_uploads(change["new"], folder)
         except GanlibError as error:
-            status.value = str(error)
+            status.value = escape(str(error))
             return
-        status.value = (f"Saved {len(saved)} file{'s' if len(saved) != 1 else ''} in {where}. Dragging files "
-                        "onto JupyterLab's file browser, opened at that folder, works too.")
+        status.value = escape(f"Saved {len(saved)} file{'s' if len(saved) != 1 else ''} in {where}. Dragging files "
+                              "onto JupyterLab's file browser, opened at that folder, works too.")
         button.value = ()  # lets go of the uploaded bytes
 
     button.observe(save, names="value")

@@ -13,10 +13,10 @@ import ipywidgets as widgets
 import torch
 
 from ganlib import checks
-from ganlib.errors import InputError
 from ganlib.creative.evolution import Evolution
 from ganlib.creative.explorer import LatentExplorer
-from ganlib.gan.game import generate
+from ganlib.creative.studio import draw
+from ganlib.errors import InputError
 from ganlib.pictures.images import image_png
 from ganlib.workbook.lesson01 import Frames1D
 
@@ -58,18 +58,21 @@ def scrub_1d_game(snapshots: list, data, grid) -> Interactive:
     return frame_slider(frames, labels)
 
 
-def evolution_board(generator: torch.nn.Module, evolution: Evolution, columns: int = 6) -> Interactive:
+def evolution_board(generator: torch.nn.Module, evolution: Evolution, columns: int = 6, text: str | None = None) -> Interactive:
     """A grid of the population's samples, each with a "pick" toggle, and a button that
-    breeds the next generation from the picked ones."""
+    breeds the next generation from the picked ones. With the typeface studio, each
+    sample is the word `text` in its style (`ganlib.creative.studio.draw`)."""
     if not isinstance(evolution, Evolution):
         raise InputError(f"evolution_board needs an Evolution; got {type(evolution).__name__}.")
     columns = checks.whole_number(columns, "columns", 1)
-    images = [widgets.Image(format="png", layout=widgets.Layout(width="84px")) for _ in range(evolution.size)]
-    toggles = [widgets.ToggleButton(description="pick", layout=widgets.Layout(width="84px")) for _ in range(evolution.size)]
+    first = draw(generator, evolution.population[:1], text)[0]  # checks the text, and gives the pictures' shape
+    width = f"{round(84 * first.shape[-1] / first.shape[-2])}px"
+    images = [widgets.Image(format="png", layout=widgets.Layout(width=width)) for _ in range(evolution.size)]
+    toggles = [widgets.ToggleButton(description="pick", layout=widgets.Layout(width=width)) for _ in range(evolution.size)]
     status = widgets.Label()
 
     def show() -> None:
-        samples = generate(generator, evolution.population)
+        samples = draw(generator, evolution.population, text)
         for image, toggle, sample in zip(images, toggles, samples):
             image.value = image_png(sample)
             toggle.value = False
@@ -82,7 +85,7 @@ def evolution_board(generator: torch.nn.Module, evolution: Evolution, columns: i
     breed_button = widgets.Button(description="Breed from picks", button_style="primary")
     breed_button.on_click(breed)
     cells = [widgets.VBox([image, toggle]) for image, toggle in zip(images, toggles)]
-    grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=f"repeat({columns}, 90px)"))
+    grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=f"repeat({columns}, {int(width[:-2]) + 6}px)"))
     show()
     return Interactive([status, grid, breed_button], what="the evolution board")
 
