@@ -34,7 +34,7 @@ import torch
 
 import ganlib
 from ganlib.data.letterforms import load_letterforms
-from ganlib.evaluate import metrics
+from ganlib.evaluate import copies, metrics
 from ganlib.evaluate.recipes import LETTERFORMS, Recipe, for_collection
 
 SAMPLES = 2600
@@ -49,6 +49,18 @@ def recipe_and_data(name: str, letters) -> tuple[Recipe, torch.Tensor, torch.Ten
     pick = torch.randperm(len(letters), generator=torch.Generator().manual_seed(0))[:FEW]
     recipe = for_collection(FEW)
     return (recipe if name == "few-augmented" else dataclasses.replace(recipe, augment="")), letters.images[pick], None
+
+
+def few_pictures_context(letters, reference) -> None:
+    """What the 200 pictures themselves score, and how near new letters come to them: the
+    yardsticks for the few-picture runs."""
+    _, pictures, _ = recipe_and_data("few-plain", letters)
+    scores = metrics.score(pictures, reference, classifier="letterforms")
+    held_out = load_letterforms("test").images
+    _, distance = metrics.nearest_training_images(held_out[:500], pictures, k=1, classifier="letterforms")
+    print(f"the {FEW} pictures themselves against the held-out letters: Fréchet {scores.frechet:.1f}, coverage "
+          f"{scores.coverage:.3f}; their near-copy line {copies.near_copy_line(pictures):.2f}; held-out letters' median "
+          f"distance to the nearest of them {distance[:, 0].median():.2f}")
 
 
 def figures(gan: ganlib.GAN, reference: metrics.Classified, pictures: torch.Tensor, few: bool) -> dict[str, float]:
@@ -110,6 +122,8 @@ def main() -> None:
     floor = metrics.score(real, reference, classifier="letterforms")
     print(f"threads {torch.get_num_threads()}, precision of the recipes: {LETTERFORMS.precision}; "
           f"real training letters against the held-out typefaces: Fréchet {floor.frechet:.1f}")
+    if any(name.startswith("few") for name in args.runs):
+        few_pictures_context(letters, reference)
     results = {name: run(name, sorted(args.budgets), letters, reference) for name in args.runs}
     print(f"\nFréchet distance in the letter classifier's features (lower is better; real letters: {floor.frechet:.1f}):")
     print(f"{'budget':>8}  " + "  ".join(f"{name:>15}" for name in results))

@@ -274,19 +274,20 @@ def test_notebook_08_text_holds_for_its_outputs():
 
 
 def solutions_in_place(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with each exercise cell's `...` answers replaced by its hidden solution:
-    the solution's code, then the cell's check."""
+    """The notebook with each exercise's hidden solution run in its cell: the cell's own
+    code (its `...` placeholders are harmless values), then the solution, then the check."""
     cells = notebook.cells
     for i, cell in enumerate(cells):
         if cell.cell_type == "code" and "ganlib.exercises.check_" in cell.source:
             solution = next(c for c in cells[i + 1 :] if "<details>" in c.source)
             code = re.search(r"```python\n(.*?)```", solution.source, re.DOTALL).group(1)
-            check = [line for line in cell.source.splitlines() if "ganlib.exercises.check_" in line]
-            cell.source = code + "\n" + "\n".join(check)
+            lines = cell.source.splitlines()
+            first_check = next(n for n, line in enumerate(lines) if "ganlib.exercises.check_" in line)
+            cell.source = "\n".join(lines[:first_check]) + "\n" + code + "\n" + "\n".join(lines[first_check:])
     return notebook
 
 
-@pytest.mark.parametrize("name", ["08_creative_session"])
+@pytest.mark.parametrize("name", NAMES)
 def test_hidden_solutions_pass_their_checks(name, tmp_path, monkeypatch):
     monkeypatch.setenv("GANLIB_RUNS", str(tmp_path / "runs"))
     source, output = tmp_path / f"{name}-solved.ipynb", tmp_path / f"{name}-run.ipynb"

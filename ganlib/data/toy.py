@@ -131,6 +131,19 @@ def modes_covered(samples: torch.Tensor, distribution: GaussianMixture, share: f
     return int((counts >= share * len(samples)).sum())
 
 
+def share_on_modes(samples: torch.Tensor, distribution: GaussianMixture, within: float = 1.0) -> float:
+    """The share of the samples that lie within `within` standard deviations of one of the
+    mixture's centres: about 0.68 for samples of the mixture itself (within 1), far less
+    for a generator that spreads its samples over the gaps between the bumps."""
+    samples = checks.finite(checks.tensor(samples, "samples").float(), "samples")
+    if samples.dim() != 2 or samples.shape[1] != distribution.dim or len(samples) == 0:
+        raise InputError(f"samples must be points of shape (N, {distribution.dim}) with N at least 1; "
+                         f"got shape {tuple(samples.shape)}.")
+    within = checks.number(within, "within", above=0.0)
+    nearest = torch.cdist(samples, distribution.means).min(dim=1).values
+    return (nearest < within * distribution.std).float().mean().item()
+
+
 def optimal_discriminator(x: torch.Tensor, real: GaussianMixture, fake: GaussianMixture) -> torch.Tensor:
     """D*(x) = p_data(x) / (p_data(x) + p_g(x)): the best any discriminator can do.
 

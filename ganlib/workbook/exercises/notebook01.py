@@ -7,9 +7,12 @@ from typing import Any
 
 import torch
 
-from ganlib.data.toy import mixture_1d, modes_covered
+from ganlib.data.toy import mixture_1d, share_on_modes
 from ganlib.gan.game import GAN, sample_noise
 from ganlib.workbook.exercises.feedback import Feedback, close, exercise, gan_of, number
+
+CHOICES = (0.1, 0.3, 0.5, 0.7)
+"""The answers exercise 3 of notebook 01 offers for the share of samples on the bumps."""
 
 
 @exercise(waiting_for='"generator" or "discriminator"')
@@ -32,15 +35,20 @@ def check_01_discriminator_loss(answer: Any) -> Feedback:
     return Feedback(False, f"{number(answer):g} is not it.", "Real term: −ln D(x). Fake term: −ln(1 − D(G(z))). Average them.")
 
 
-@exercise(waiting_for="how many of the three bumps your short game covers")
+@exercise(waiting_for="0.1, 0.3, 0.5 or 0.7")
 def check_01_bumps(answer: Any, gan: GAN) -> Feedback:
     answer = number(answer)
     gan = gan_of(gan, 1, "the GAN of the short 1-D game")
+    if answer not in CHOICES:
+        return Feedback(False, f"{answer:g} is not one of the choices.", "Answer 0.1, 0.3, 0.5 or 0.7.")
     with torch.no_grad():
         samples = gan.generator(sample_noise(gan, 4000))
-    covered = modes_covered(samples, mixture_1d(), share=0.05)
-    if answer == covered:
-        return Feedback(True, f"after {gan.step} steps the generator covers {covered} of 3 bumps. "
-                        "Compare with the full game above: more steps, more bumps.")
-    return Feedback(False, f"the samples say {covered} bump(s) hold at least 5% of them, not {answer:g}.",
-                    "Look at the orange histogram again: count the grey bumps with orange on them.")
+    share = share_on_modes(samples, mixture_1d())
+    nearest = min(CHOICES, key=lambda choice: abs(choice - share))
+    if answer == nearest:
+        return Feedback(True, f"after {gan.step} steps {share:.0%} of the samples lie within one standard deviation "
+                        "of a bump's centre. The data puts about 68% there: the short game reaches every bump but "
+                        "piles up on none; the full game above does.")
+    return Feedback(False, f"the samples say {share:.0%} lie on the bumps, nearest to {nearest:g}, not {answer:g}.",
+                    "Look at the orange histogram again: how much of it stands on the grey bumps, and how much "
+                    "lies flat between and around them?")

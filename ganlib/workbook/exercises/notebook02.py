@@ -72,4 +72,5 @@ def check_02_no_collapse(gan: GAN) -> Feedback:
     if covered == 8:
         return Feedback(True, f"all 8 modes covered after {gan.step:,} steps. No collapse.")
     return Feedback(False, f"{covered} of 8 modes covered after {gan.step:,} steps.",
-                    "Give D the same learning rate as G (d_lr=None), and train a few thousand steps.")
+                    "Give D the same learning rate as G (d_lr=None) and G the healthy run's size (latent_dim=2, "
+                    "hidden=(64, 64)), and train a few thousand steps.")
