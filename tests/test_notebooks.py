@@ -348,6 +348,8 @@ def test_notebook_02_and_03_numbers_behind_their_text():
     d_fake = float(re.search(r"D\(G\(z\)\) after \d+ D-only steps: ([\d.]+)", printed).group(1))
     factor = float(re.search(r"\(([\d,]+) times larger\)", printed).group(1).replace(",", ""))
     assert d_fake < 0.05 and factor > 100
+    balanced_loss = float(re.search(r"D's loss over its last \d+ steps: ([\d.]+)", printed).group(1))
+    assert abs(balanced_loss - math.log(2)) < 0.02  # "D's loss, −V / 2, is then log 2: the value printed above"
     generator = MLPGenerator()
     layers = [m for m in generator.modules() if isinstance(m, torch.nn.Linear)]
     last_two = sum(p.numel() for layer in layers[-2:] for p in layer.parameters())
