@@ -16,6 +16,7 @@ import papermill
 import pytest
 import torch
 
+import ganlib
 from ganlib import MLPGenerator
 from ganlib.evaluate.recipes import NOTEBOOK_03, NOTEBOOK_03_LENGTH
 from ganlib.gan.checkpoint import read_checkpoint
@@ -271,6 +272,27 @@ def test_notebook_08_text_holds_for_its_outputs():
     assert len(rows) == 3
     for legible, distance, near, verdict, closest in rows:
         assert int(legible) >= 90 and float(distance) > 3 * line and near == "0" and verdict == "new" and int(closest) <= 13
+
+
+def test_notebook_05_explains_why_its_floor_differs_from_notebook_04s():
+    """'notebook 04's [floor] is several times higher' (2,000 samples a set against 10,000),
+    and the record that 05 prints is the shipped generator's own."""
+    def floor_of(name: str) -> float:
+        table = text_of(read(name))
+        return float(re.search(r"^Fréchet distance \(lower is better\) +([\d.]+)", table, re.MULTILINE).group(1))
+
+    assert floor_of("04_dcgan_and_stability") > 3 * floor_of("05_evaluating_gans")
+    printed = float(re.search(r"record, on another draw of 10,000 samples: Fréchet distance ([\d.]+)",
+                              text_of(read("05_evaluating_gans"))).group(1))
+    assert printed == round(ganlib.pretrained.record("mlp_mnist")["figures"]["frechet"], 2)
+
+
+def test_notebook_06_straight_middles_carry_less_ink_than_spherical_ones():
+    """'the straight path's middle images are drawn with thinner strokes, less ink than the spherical path's'."""
+    text = text_of(read("06_creative_exploration"))
+    straight, spherical = ([float(v) for v in re.search(rf"middle images, {path} path: *\[([^\]]+)\]", text).group(1).split(",")]
+                           for path in ("straight", "spherical"))
+    assert all(a < b for a, b in zip(straight, spherical))
 
 
 def solutions_in_place(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
