@@ -5,6 +5,7 @@
     python -m ganlib train-classifier [mnist|letterforms] [--root FOLDER]   remake a metrics' classifier
     python -m ganlib report [--root FOLDER]                  classifier accuracy, real-vs-real
                                                              floor, shipped generators' figures
+    python -m ganlib stability-experiments [--root FOLDER]   remake notebook 04's shipped experiments
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 
 from ganlib.data.mnist import ensure_mnist, load_mnist
 from ganlib.errors import GanlibError
-from ganlib.evaluate import metrics
+from ganlib.evaluate import metrics, stability
 from ganlib.evaluate.classifier import RECIPES, accuracy, load_classifier, train_classifier
 from ganlib.evaluate.pretrained import load_generator
 from ganlib.evaluate.recipes import SHIPPED
@@ -27,6 +28,7 @@ INTERRUPTED = {
     "train-pretrained": "the shipped generator, its record and its snapshots are unchanged.",
     "train-classifier": "the shipped classifier and its record are unchanged.",
     "report": "nothing was written.",
+    "stability-experiments": "the shipped experiments are unchanged.",
 }
 """What an interrupted command leaves behind, in a sentence."""
 
@@ -45,6 +47,15 @@ def print_report(root=None, samples: int = 10_000) -> None:
     print(ScoreTable(table))
 
 
+def remake_stability_experiments(root=None) -> None:
+    """Run notebook 04's experiments with every seed and replace the shipped results."""
+    images, _ = load_mnist(root)
+    shipped = stability.run_all(images, metrics.real_reference(stability.SAMPLES, root))
+    stability.save(shipped)
+    for name in shipped.scores:
+        print(f"{name:26} Fréchet distance {', '.join(f'{value:.1f}' for value in shipped.frechet(name))}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ganlib", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -59,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     classifier.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
     report = commands.add_parser("report", help="print the classifier's accuracy, the real-vs-real floor and the shipped generators' figures")
     report.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
+    experiments = commands.add_parser("stability-experiments",
+                                      help="run notebook 04's stability experiments with several seeds (about 40 minutes)")
+    experiments.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "fetch-mnist":
@@ -67,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(train_classifier(args.name, args.root), indent=2))
         elif args.command == "report":
             print_report(args.root)
+        elif args.command == "stability-experiments":
+            remake_stability_experiments(args.root)
         else:
             print(json.dumps(remake(args.name, args.root), indent=2))
     except GanlibError as error:

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from ganlib.errors import InputError
-from ganlib.evaluate.experiments import Outcome
+from ganlib.evaluate.experiments import Curve, Outcome
 from ganlib.evaluate.metrics import Scores
 from ganlib.evaluate.neighbours import kth_neighbour_distance
 from ganlib.pictures.images import draw_grid, image_grid
@@ -177,14 +177,39 @@ def plot_quality_over_steps(scores: dict[int, Scores], floor: Scores | None = No
     return fig
 
 
-def plot_outcomes(outcomes: dict[str, Outcome], per_run: int = 36) -> Figure:
-    """Each run's samples side by side, titled with its Fréchet distance and coverage."""
+COLUMNS = 4
+"""Panels per row of `plot_outcomes`: four panels of 2.5 inches fit the width JupyterLab
+shows a figure at without shrinking it, so that the titles stay readable."""
+
+
+def plot_outcomes(outcomes: dict[str, Outcome], per_run: int = 36, title: str = "") -> Figure:
+    """Each run's samples, four runs to a row, titled with its Fréchet distance and coverage."""
     if not isinstance(outcomes, dict) or not outcomes or not all(isinstance(o, Outcome) for o in outcomes.values()):
         raise InputError("plot_outcomes takes what compare(...) returns: {name: Outcome}.")
-    fig = Figure(figsize=(2.6 * len(outcomes), 3.0))
+    columns = min(COLUMNS, len(outcomes))
+    rows = math.ceil(len(outcomes) / columns)
+    fig = Figure(figsize=(2.5 * columns, 2.9 * rows + (0.4 if title else 0)), layout="constrained")
     for i, outcome in enumerate(outcomes.values()):
-        title = f"{outcome.name}\nFréchet {outcome.scores.frechet:.0f}, coverage {outcome.scores.coverage:.2f}"
-        draw_grid(fig.add_subplot(1, len(outcomes), i + 1), image_grid(outcome.samples[:per_run]), title)
-        fig.axes[-1].title.set_fontsize(9)
-    fig.tight_layout()
+        panel_title = f"{outcome.name}\nFréchet {outcome.scores.frechet:.0f}, coverage {outcome.scores.coverage:.2f}"
+        draw_grid(fig.add_subplot(rows, columns, i + 1), image_grid(outcome.samples[:per_run]), panel_title)
+        fig.axes[-1].title.set_fontsize(10)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def plot_learning_curves(curves: dict[str, Curve]) -> Figure:
+    """The Fréchet distance of each run as it trained: against steps (left) and against
+    seconds of training on this machine (right), on a log scale."""
+    _named(curves, "what learning_curves(...) returns: {name: Curve}", Curve)
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    for ax, clock, label in ((fig.add_subplot(1, 2, 1), "steps", "training steps"),
+                             (fig.add_subplot(1, 2, 2), "seconds", "seconds of training, on this machine")):
+        for curve in curves.values():
+            ax.plot(getattr(curve, clock), curve.frechet, marker="o", markersize=3, label=curve.name)
+        ax.set(xlabel=label, ylabel="Fréchet distance (lower is better)", yscale="log")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+    fig.axes[0].set_title("equal steps: the same point of training")
+    fig.axes[1].set_title("equal time: the same wait")
     return fig

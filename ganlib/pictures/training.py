@@ -37,20 +37,24 @@ def plot_history(history: History, smooth: int = 50) -> Figure:
 
 
 def compare_histories(histories: dict[str, History], smooth: int = 50) -> Figure:
-    """Several runs' curves in columns: losses on top, D's verdicts below."""
+    """Several runs' curves: up to three runs in columns (losses on top, D's verdicts
+    below); more runs one to a row (losses left, verdicts right), so that the figure stays
+    within the width JupyterLab shows without shrinking it."""
     if not isinstance(histories, dict) or not histories:
         raise InputError('compare_histories takes named runs: {"name": gan.history, ...}.')
     histories = {name: _history_of(history) for name, history in histories.items()}
     smooth = checks.whole_number(smooth, "smooth", 1)
-    fig = Figure(figsize=(3.8 * len(histories), 5.6))
-    for i, (name, history) in enumerate(histories.items()):
-        top = fig.add_subplot(2, len(histories), i + 1)
-        _draw_losses(top, history, smooth)
-        top.set_title(f"{name}: losses")
-        bottom = fig.add_subplot(2, len(histories), len(histories) + i + 1)
-        _draw_d_outputs(bottom, history, smooth)
-        bottom.set_title(f"{name}: D's verdicts")
-    fig.tight_layout()
+    if len(histories) > 3:
+        fig = Figure(figsize=(10, 2.6 * len(histories)), layout="constrained")
+        panels = fig.subplots(len(histories), 2, squeeze=False)
+    else:
+        fig = Figure(figsize=(3.8 * len(histories), 5.6), layout="constrained")
+        panels = fig.subplots(2, len(histories), squeeze=False).T
+    for (losses, verdicts), (name, history) in zip(panels, histories.items()):
+        _draw_losses(losses, history, smooth)
+        losses.set_title(f"{name}: losses")
+        _draw_d_outputs(verdicts, history, smooth)
+        verdicts.set_title(f"{name}: D's verdicts")
     return fig
 
 

@@ -53,16 +53,19 @@ def check_02_train_step(my_train_step: Callable) -> Feedback:
     for network, now, before in (("generator", mine[:n], untrained[:n]), ("discriminator", mine[n:], untrained[n:])):
         if all(torch.equal(a, b) for a, b in zip(now, before)):
             return Feedback(False, f"your step never changes the {network}.",
-                            "A training step updates both: discriminator_step(gan, real, fake), then generator_step(gan, fake).")
+                            "A training step updates both: D's loss, gan.d_optimizer.zero_grad(), d_loss.backward(), "
+                            "gan.d_optimizer.step(); then the same for G's loss with gan.g_optimizer.")
     g_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[:n], reference[:n]))
     d_same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(mine[n:], reference[n:]))
     if g_same and d_same:
         return Feedback(True, "three of your steps leave both networks exactly where ganlib's train_step leaves them.")
     if not d_same and not g_same:
         return Feedback(False, "both networks end up different from ganlib's.",
-                        "Order matters: noise → fakes → discriminator_step(gan, real, fake) → generator_step(gan, fake).")
+                        "Order matters: noise → fakes → D's update on real and fake.detach() → G's update on the same "
+                        "fakes, scored by the updated D with target 1.")
     return Feedback(False, f"the {'generator' if not g_same else 'discriminator'} ends up different from ganlib's.",
-                    "Make the fakes once per step and pass the same fakes to both step functions.")
+                    "Make the fakes once per step and use the same fakes in both updates; D's loss is "
+                    "0.5 · (BCE(real, 1) + BCE(fake, 0)), G's is BCE(D's logits for the fakes, 1).")
 
 
 @exercise(waiting_for="your trained GAN")
