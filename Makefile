@@ -3,7 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
+TEST_STAMP := $(VENV)/.installed-test
 LAB_PORT ?= 8888
 NOTEBOOKS ?= $(sort $(wildcard notebooks/0*.ipynb))
 # Jupyter refuses to run as root unless told; containers often run as root.
@@ -11,19 +12,25 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test browser site workbook answers clean-venv
 
-# The environment: rebuilt only when pyproject.toml changes, so a second run installs nothing.
-$(STAMP): pyproject.toml
+# The environment: installed only when pyproject.toml or the installer changes, so a second
+# run installs nothing. `make lab` installs what a participant needs (tools/install.py lab:
+# on Linux without an NVIDIA GPU, PyTorch's CPU-only build); `make test` adds the test tools.
+$(LAB_STAMP): pyproject.toml tools/install.py jupyter/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; PYTHON=... make selects another one.")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
-	@touch $(STAMP)
+	$(BIN)/python tools/install.py lab
+	@touch $@
+
+$(TEST_STAMP): $(LAB_STAMP)
+	$(BIN)/python tools/install.py test
+	@touch $@
 
 # JupyterLab on notebooks/, reachable from this computer only, with its login token on.
-lab: $(STAMP)
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright;
@@ -44,7 +51,7 @@ browser:
 # The committed notebooks, outputs as they are (nothing is re-run), as static HTML pages
 # with an index: open build/site/index.html. Builds offline.
 SITE := build/site
-site: $(STAMP)
+site: $(LAB_STAMP)
 	$(BIN)/python tools/build_site.py $(SITE)
 
 # Execute every notebook top to bottom on a fresh kernel, saving its outputs in place:
@@ -53,13 +60,13 @@ site: $(STAMP)
 # own, emptied first, so notebook 03 trains from scratch rather than resuming.
 # One notebook only: make workbook NOTEBOOKS=notebooks/01_what_is_a_gan.ipynb
 WORKBOOK_RUNS := build/workbook-runs
-workbook: $(STAMP)
+workbook: $(LAB_STAMP)
 	rm -rf $(WORKBOOK_RUNS) && mkdir -p $(WORKBOOK_RUNS)
 	GANLIB_RUNS=$(CURDIR)/$(WORKBOOK_RUNS) $(BIN)/python -m benchmarks.notebooks --in-place $(NOTEBOOKS)
 
 # The facilitators' answer sheet, workshop/answers.md, made from the notebooks' hidden
 # solutions (a test fails when it is out of date).
-answers: $(STAMP)
+answers: $(LAB_STAMP)
 	$(BIN)/python workshop/make_answers.py
 
 clean-venv:

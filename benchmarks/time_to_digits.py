@@ -28,8 +28,10 @@ A configuration is a preset, optionally followed by changes:
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+from pathlib import Path
 
 import torch
 
@@ -78,7 +80,7 @@ def run_ganlib(name: str, seed: int, budgets: list[float], images: torch.Tensor,
     at = {}
     for budget in budgets:
         ganlib.fit(gan, batches, max_seconds=budget - gan.train_seconds, progress=False)
-        at[budget] = figures(gan.sampler, reference)
+        at[budget] = figures(gan.sampler, reference) | {"steps": gan.step}
         print(_line(f"{name} (seed {seed})", budget, gan.step, at[budget]), flush=True)
     return at
 
@@ -146,6 +148,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--source-minutes", type=float, default=30.0, help="0 skips the source example's loop")
     parser.add_argument("--source-every", type=float, default=60.0)
+    parser.add_argument("--json", type=Path, help="also write every configuration's figures here")
     args = parser.parse_args()
 
     for name in args.configs:
@@ -165,6 +168,8 @@ def main() -> None:
                    for budget in args.budgets} if "notebook-03" in results else {}
         source_loop = run_source_loop(marks, reference, targets)
     summarise(results, source_loop, args.budgets)
+    if args.json:
+        args.json.write_text(json.dumps({"threads": threads, "results": results}))
 
 
 if __name__ == "__main__":

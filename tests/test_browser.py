@@ -40,10 +40,9 @@ NOTEBOOKS = ROOT / "notebooks"
 RUN_TIMEOUT_MS = 240_000  # running a whole notebook in quick mode, on a busy 2-core machine
 UI_TIMEOUT_MS = 60_000  # JupyterLab's first page load, a kernel start, one widget redraw
 # JupyterLab settings for the test's lab: no autosave (the committed notebooks stay as they
-# are) and no update check (the tests do not use the network).
+# are). No news and no update check come from the workbook's own jupyter/overrides.json.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"checkForUpdates": False, "fetchNews": "false"},
 }
 # Playwright already starts Chromium without sync, first-run, background networking and
 # component updates; these keep it quiet on a headless machine without a GPU.
@@ -223,6 +222,8 @@ def test_setup_check_runs_all_cells_and_draws_the_table_and_a_live_widget(lab, p
     page.locator(f"{NOTEBOOK} .jp-OutputArea-output table").scroll_into_view_if_needed()
     assert save_screenshot(page, "browser-00_setup_check.png").stat().st_size > 10_000
     assert not saves, f"JupyterLab saved files: {saves}"
+    # No first-run question on the way (JupyterLab asks about news a few seconds after loading).
+    assert page.get_by_text(re.compile("Jupyter news", re.IGNORECASE)).count() == 0
 
 
 def test_playground_step_button_redraws_the_plot(lab, page):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.error
 import urllib.request
@@ -33,3 +34,14 @@ def test_make_lab_serves_localhost_and_asks_for_the_token(lab):
     assert _status(f"{base}/api/contents?token={token}") == 200
     assert _status(f"{base}/api/contents/00_setup_check.ipynb?token={token}") == 200  # rooted at notebooks/
     assert f"http://127.0.0.1:{port}/" in log.read_text()
+
+
+def test_make_lab_asks_no_first_run_questions(lab):
+    # jupyter/overrides.json, installed by `make lab`: JupyterLab does not ask whether to fetch
+    # Jupyter news (the first-run prompt) and does not check for updates over the network.
+    port, log = lab
+    token = re.search(r"token=([0-9a-f]+)", log.read_text()).group(1)
+    url = f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={token}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        settings = json.load(response)["settings"]
+    assert settings["fetchNews"] == "false" and settings["checkForUpdates"] is False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -17,6 +19,14 @@ else:
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"pytorch-cpu": "torch", "playwright-python": "playwright"}  # conda-forge's names for them
 NOT_IN_BINDER = "test"  # Binder runs the notebooks; it does not run the test suite
+
+
+def load_tool(name: str):
+    """tools/NAME.py as a module (tools/ is a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _requirement(line: str) -> tuple[str, str]:
@@ -95,8 +105,47 @@ def test_ci_runs_the_readme_test_command():
 
 def test_a_second_make_run_installs_nothing():
     # `make -q` exits 0 when the target is up to date: the environment exists and is current.
-    result = subprocess.run(["make", "-q", ".venv/.installed"], cwd=ROOT)
-    assert result.returncode == 0
+    for stamp in (".venv/.installed-lab", ".venv/.installed-test"):
+        assert subprocess.run(["make", "-q", stamp], cwd=ROOT).returncode == 0, stamp
+
+
+def resolved_packages(target: str, folder: Path) -> set[str]:
+    """The packages a fresh `tools/install.py TARGET` would install, as pip resolves them."""
+    report = folder / f"{target}.json"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "install.py"), target, "--report", str(report)], check=True)
+    return {item["metadata"]["name"].lower().replace("_", "-") for item in json.loads(report.read_text())["install"]}
+
+
+def test_make_lab_installs_what_a_participant_needs_and_no_test_tools(tmp_path):
+    test_tools = {"pytest", "nbval", "playwright", "torchmetrics"}
+    lab = resolved_packages("lab", tmp_path)
+    assert {"ganlib", "torch", "torchvision", "jupyterlab", "ipykernel", "ipywidgets"} <= lab
+    assert not lab & test_tools, sorted(lab & test_tools)
+    assert test_tools <= resolved_packages("test", tmp_path)
+
+
+def test_cpu_only_pytorch_where_no_gpu_and_a_one_line_fallback(monkeypatch, capsys):
+    install = load_tool("install")
+    calls = []
+    monkeypatch.setattr(install, "pip", lambda *args: calls.append(args))
+    monkeypatch.setattr(install.importlib.util, "find_spec", lambda name: None)  # as in a fresh environment
+    monkeypatch.setattr(install, "reachable", lambda url, seconds=5.0: True)
+    install.install_torch_cpu_only()
+    assert calls == [("install", "--quiet", "--extra-index-url", install.CPU_INDEX, *install.TORCH)]
+    monkeypatch.setattr(install, "reachable", lambda url, seconds=5.0: False)
+    calls.clear()
+    install.install_torch_cpu_only()
+    notice = capsys.readouterr().out.strip().splitlines()[-1]
+    assert calls == [] and "cannot be reached" in notice and "default index" in notice
+    assert install.reachable("https://download.pytorch.org.invalid/whl/cpu/torch/", seconds=5) is False
+
+
+def test_jupyterlab_settings_ship_in_the_repository_and_reach_lab_and_binder():
+    overrides = json.loads((ROOT / "jupyter" / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(installed.read_text()) == overrides  # make lab put them in this environment
+    assert "jupyter/overrides.json" in (ROOT / "binder" / "postBuild").read_text()
 
 
 def test_loading_mnist_and_scoring_need_neither_torchvision_nor_torchmetrics(tiny_mnist):
@@ -115,3 +164,28 @@ def test_importing_ganlib_stays_light():
     code = "import sys, ganlib; print(sorted(m for m in ('torchvision', 'matplotlib', 'IPython') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_binder_link_from_a_repositorys_address():
+    binder_link = load_tool("binder_link").binder_link
+    tail = "HEAD?urlpath=lab/tree/notebooks/00_setup_check.ipynb"
+    for remote in ("https://github.com/team/gan-workbook.git", "git@github.com:team/gan-workbook.git",
+                   "https://github.com/team/gan-workbook/"):
+        assert binder_link(remote) == f"https://mybinder.org/v2/gh/team/gan-workbook/{tail}"
+    assert binder_link("git@gitlab.com:group/sub/gan.git") == f"https://mybinder.org/v2/gl/group%2Fsub%2Fgan/{tail}"
+    assert binder_link("https://codeberg.org/team/gan.git", ref="main") == (
+        "https://mybinder.org/v2/git/https%3A%2F%2Fcodeberg.org%2Fteam%2Fgan/main"
+        "?urlpath=lab/tree/notebooks/00_setup_check.ipynb")
+
+
+def test_binder_link_command_reads_the_git_remote_and_says_what_is_wrong(tmp_path):
+    script = str(ROOT / "tools" / "binder_link.py")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    missing = subprocess.run([sys.executable, script], cwd=tmp_path, capture_output=True, text=True)
+    assert missing.returncode == 1 and "git remote add origin" in missing.stderr and "Traceback" not in missing.stderr
+    subprocess.run(["git", "remote", "add", "origin", "git@github.com:team/gan-workbook.git"], cwd=tmp_path, check=True)
+    printed = subprocess.run([sys.executable, script], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    link = "https://mybinder.org/v2/gh/team/gan-workbook/HEAD?urlpath=lab/tree/notebooks/00_setup_check.ipynb"
+    assert link in printed and f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({link})" in printed
+    local = subprocess.run([sys.executable, script, "--url", str(tmp_path)], capture_output=True, text=True)
+    assert local.returncode == 1 and "public repository" in local.stderr

@@ -27,7 +27,8 @@ def _load_make_answers():
 make_answers = _load_make_answers()
 NOTEBOOKS = make_answers.lesson_notebooks()
 NAMES = [path.stem for path in NOTEBOOKS]
-AGENDAS = ("Half-day agenda", "Full-day agenda")
+AGENDAS = ("Half-day agenda", "Full-day agenda", "Half-day for novices")
+LEFT_FOR_LATER = {"Half-day for novices": {"05_evaluating_gans", "08_creative_session"}}  # read at home
 SLOT = re.compile(r"^(\d{1,2}):(\d{2})\s*[–-]\s*(\d{1,2}):(\d{2})$")
 NOTEBOOK_LINK = re.compile(r"\]\(\.\./notebooks/(0\d_\w+)\.ipynb\)")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
@@ -91,9 +92,11 @@ def test_agenda_gives_every_notebook_its_stated_run_time(title):
         assert len(set(linked)) <= 1, f"{title}: one notebook per slot, found {sorted(set(linked))}"
         for name in set(linked):
             minutes[name] = minutes.get(name, 0) + end - start
-    missing = [name for name in NAMES if name not in minutes]
-    assert not missing, f"{title} has no slot for {missing}"
+    missing = {name for name in NAMES if name not in minutes}
+    assert missing == LEFT_FOR_LATER.get(title, set()), f"{title} has no slot for {sorted(missing)}"
     for path in NOTEBOOKS:
+        if path.stem in missing:
+            continue
         stated = make_answers.stated_run_time(path)
         assert minutes[path.stem] >= stated, (
             f"{title}: {path.stem} has a {minutes[path.stem]}-minute slot but states about {stated} minutes of run time"

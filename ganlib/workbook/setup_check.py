@@ -184,13 +184,74 @@ def predict_notebook_03(steps_per_second: float) -> Check:
     return Check(
         "training speed", False, found,
         f"Notebook 03 stops after {max_minutes:g} min, at about epoch {reached:.1f}: "
-        "its digits will be rougher. Use its pretrained generator, or Binder.",
+        "the advice below the table says what that means here.",
     )
+
+
+def running_kernels() -> int:
+    """How many Jupyter kernels (this one included) this user runs on this machine."""
+    me = psutil.Process().username()
+    count = 0
+    for process in psutil.process_iter(["cmdline", "username"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["username"] == me and any("ipykernel" in part for part in cmdline[:3]):
+            count += 1
+    return count
+
+
+def check_kernels(count: int | None = None) -> Check:
+    """Each workbook kernel holds 0.7 to 1.3 GB; Binder stops a server at 2 GB."""
+    count = running_kernels() if count is None else count
+    if count <= 1:
+        return Check("kernels", True, "this notebook's kernel is the only one running")
+    return Check(
+        "kernels", False, f"{count} Jupyter kernels are running, each holding up to 1.3 GB",
+        "Shut down the kernels of notebooks you have finished: the Running panel (the circle with a square, "
+        "left edge of JupyterLab) > Shut Down. On Binder two or three kernels fill its 2 GB and the server stops.",
+    )
+
+
+NOTEBOOK_04 = {"race_seconds": 2 * 60, "own_steps": 2 * 2400, "other_seconds": 40}
+"""What notebook 04's run time is made of at its defaults: two races of 60 s (Part 2), your
+own two runs of 2,400 steps (Parts 3 and 4, notebook 03's model), and loading and scoring
+(measured with `make workbook`). The two own runs are one cell each and can be skipped."""
+
+CLEAR_DIGITS_STEP = 2400
+"""Notebook 03's settings give clear digits by this step: notebook 04's shipped baseline runs
+end there with a Fréchet distance of 26 to 34."""
+
+
+def plan_for_this_machine(steps_per_second: float) -> str:
+    """What notebooks 03 and 04 will do on this machine, and what to choose where they would
+    not fit their time: a few lines of advice for the participant, from the measured speed."""
+    speed = checks.number(steps_per_second, "steps_per_second", above=0.0)
+    budget_steps = int(NOTEBOOK_03_LENGTH["MAX_MINUTES"] * 60 * speed)
+    all_steps = NOTEBOOK_03_LENGTH["EPOCHS"] * (MNIST_TRAIN_SIZE // NOTEBOOK_03.batch_size)
+    steps_03 = round(min(budget_steps, all_steps), -2)  # an estimate: hundreds are precise enough
+    own_minutes = NOTEBOOK_04["own_steps"] / speed / 60
+    minutes_04 = (NOTEBOOK_04["race_seconds"] + NOTEBOOK_04["other_seconds"]) / 60 + own_minutes
+    lines = [f"On this machine ({speed:.0f} training steps per second):"]
+    if steps_03 >= CLEAR_DIGITS_STEP:
+        lines.append(f"- Notebook 03 trains about {steps_03:,} steps in its {min(all_steps / speed / 60, 5):.0f} minutes: "
+                     f"clear digits (they appear by step {CLEAR_DIGITS_STEP:,}).")
+    else:
+        lines.append(f"- Notebook 03 trains only about {steps_03:,} steps in its 5 minutes; its digits become clear by step "
+                     f"{CLEAR_DIGITS_STEP:,}. Watch the first minutes, then load its pretrained generator (its last part).")
+    if minutes_04 <= 8:
+        lines.append(f"- Notebook 04 takes about {minutes_04:.0f} minutes.")
+    else:
+        short = minutes_04 - own_minutes
+        lines.append(f"- Notebook 04 would take about {minutes_04:.0f} minutes, {own_minutes:.0f} of them your own two runs of "
+                     f"2,400 steps. Run it cell by cell and skip the cells under 'Run one yourself' and 'Trigger one "
+                     f"yourself': the shipped results of the same experiments (three seeds each) are right above them, "
+                     f"and the rest takes about {short:.0f} minutes.")
+    return "\n".join(lines)
 
 
 def run_checks(probe=None, steps_per_second: float | None = None, root=None) -> CheckTable:
     """Every check, in the order of the table. `steps_per_second` is measured if not given."""
-    rows = [check_python(), *check_packages(), check_cpu(), check_memory(), check_gpu(), check_mnist(root)]
+    rows = [check_python(), *check_packages(), check_cpu(), check_memory(), check_kernels(), check_gpu(),
+            check_mnist(root)]
     rows.append(check_widget(probe))
     measured = measure_training_speed() if steps_per_second is None else steps_per_second
     rows.append(predict_notebook_03(measured))
