@@ -43,5 +43,5 @@ def test_make_lab_asks_no_first_run_questions(lab):
     token = re.search(r"token=([0-9a-f]+)", log.read_text()).group(1)
     url = f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={token}"
     with urllib.request.urlopen(url, timeout=10) as response:
-        settings = json.load(response)["settings"]
-    assert settings["fetchNews"] == "false" and settings["checkForUpdates"] is False
+        defaults = json.load(response)["schema"]["properties"]  # overrides.json replaces the schema's defaults
+    assert defaults["fetchNews"]["default"] == "false" and defaults["checkForUpdates"]["default"] is False
