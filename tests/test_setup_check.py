@@ -47,5 +47,17 @@ def test_a_slow_machine_is_told_what_to_skip_and_what_to_load():
     minutes = [int(m) for m in re.findall(r"about (\d+) minutes", advice["04"])]
     assert minutes[0] > 8 and minutes[-1] < minutes[0]  # the whole notebook, then without the two runs
     assert "Run one yourself" in advice["04"] and "Trigger one yourself" in advice["04"]
-    own = setup_check.NOTEBOOK_04["own_steps"] / 4 / 60  # the two runs of 2,400 steps at 4 steps/s
+    own = 2 * 2400 / 4 / 60  # the two runs of 2,400 steps at 4 steps/s
     assert f"{own:.0f} of them" in advice["04"]
+
+
+def test_notebook_04s_estimate_adds_its_steps_at_their_cost():
+    total, own = setup_check.notebook_04_minutes(10)
+    race = (1800 + setup_check.DCGAN_STEP_COST * 600) / 10  # the MLP's and the DCGAN's steps of Part 2
+    assert own == 2 * 2400 / 10 / 60
+    assert total * 60 == race + 2 * 2400 / 10 + setup_check.NOTEBOOK_04_OTHER_SECONDS
+
+
+def test_notebook_03s_length_is_all_its_epochs_or_what_fits_in_its_time():
+    assert setup_check.notebook_03_length(1000) == (40 * 468, 40 * 468 / 1000 / 60)  # fast: every epoch
+    assert setup_check.notebook_03_length(10) == (3000, 5.0)  # slow: five minutes at 10 steps/s

@@ -77,15 +77,28 @@ def test_learning_curves_score_both_recipes_at_the_same_steps(mnist_root):
     images, _ = ganlib.load_mnist(mnist_root)
     recipes = {"MLP": Recipe(), "small batches": Recipe(batch_size=16)}
     curves = experiments.learning_curves(recipes, images[:2000], metrics.real_reference(100, mnist_root),
-                                         seconds=0.3, score_every=5, samples=100)
+                                         steps={"MLP": 12, "small batches": 20}, score_every=5, samples=100)
+    assert curves["MLP"].steps == [0, 5, 10, 12] and curves["small batches"].steps == [0, 5, 10, 15, 20]
     for curve in curves.values():
-        assert curve.steps == list(range(5, 5 * len(curve.steps) + 1, 5))
-        assert curve.seconds[-1] >= 0.3 and curve.seconds == sorted(curve.seconds)
+        assert curve.seconds == sorted(curve.seconds) and curve.seconds_per_step == curve.seconds[-1] / curve.steps[-1]
         assert len(curve.frechet) == len(curve.steps) and curve.samples.shape[1:] == (1, 28, 28)
-    assert curves["MLP"].frechet_at_step(5) == curves["MLP"].frechet[0]
+    mlp = curves["MLP"]
+    assert mlp.seconds[0] == 0 and mlp.frechet[0] > mlp.frechet[-1]  # the untrained start, then training
+    assert mlp.frechet_at_step(5) == mlp.frechet[1]
     with pytest.raises(InputError, match="scored at steps"):
-        curves["MLP"].frechet_at_step(7)
-    assert len(plot_learning_curves(curves).axes) == 2
+        mlp.frechet_at_step(7)
+    assert mlp.last_scored_within(mlp.seconds[2]) == (10, mlp.frechet[2])
+    assert mlp.last_scored_within(mlp.seconds[-1] + 60) == (12, mlp.frechet[-1])
+    assert mlp.last_scored_within(mlp.seconds[1] / 2) == (0, mlp.frechet[0])
+    figure = plot_learning_curves(curves)
+    assert len(figure.axes) == 2 and figure.axes[1].lines[-1].get_xdata()[0] == min(c.seconds[-1] for c in curves.values())
+
+
+def test_learning_curves_need_a_budget_of_steps_for_every_recipe(mnist_root):
+    images, _ = ganlib.load_mnist(mnist_root)
+    with pytest.raises(InputError, match="steps must give every recipe its budget, such as {'MLP': 1000, 'DCGAN': 1000}"):
+        experiments.learning_curves({"MLP": Recipe(), "DCGAN": Recipe()}, images[:100], metrics.real_reference(100, mnist_root),
+                                    steps={"MLP": 10})
 
 
 def test_outcomes_are_drawn_four_to_a_row_with_readable_titles():

@@ -6,10 +6,11 @@ budget, the same seed and the same judge (`ganlib.evaluate.metrics`), and its sa
 drawn from the same fixed noise. `ganlib.pictures.scores.plot_outcomes` shows the results
 side by side.
 
-The budget is a number of training steps, or of seconds. Steps make a comparison that
+The budget is a number of training steps, never of seconds. Steps make a comparison that
 any machine reproduces: a slow laptop reaches the same point later, where a budget of
-seconds would stop it at an earlier point of training, and compare blobs with blobs.
-Seconds answer a different question, "which is better for the same time, here?".
+seconds would stop it at an earlier point of training, and compare blobs with blobs. The
+question "which is better for the same wait, here?" is answered by `learning_curves`,
+from the seconds each step took.
 """
 
 from __future__ import annotations
@@ -45,17 +46,13 @@ class Outcome:
 KEPT_SAMPLES = 64  # per run, enough for plot_outcomes
 
 
-def train(recipe: Recipe, images: torch.Tensor, *, steps: int | None = None, seconds: float | None = None,
-          seed: int = 0) -> GAN:
-    """Train `recipe` on `images` (in [-1, 1]) for `steps` training steps, or `seconds` of
-    wall-clock time."""
+def train(recipe: Recipe, images: torch.Tensor, *, steps: int, seed: int = 0) -> GAN:
+    """Train `recipe` on `images` (in [-1, 1]) for `steps` training steps."""
     if not isinstance(recipe, Recipe):
         raise InputError(f"train takes a Recipe, such as Recipe(lr=2e-4); got {type(recipe).__name__}.")
-    if (steps is None) == (seconds is None):
-        raise InputError("Give the experiment one budget: steps=... (the same point of training on any machine), "
-                         "or seconds=... (the same time on this machine).")
+    steps = checks.whole_number(steps, "steps", 1)
     gan = recipe.build(seed)
-    fit(gan, batches_for(recipe, images, seed), max_steps=steps, max_seconds=seconds, progress=False)
+    fit(gan, batches_for(recipe, images, seed), max_steps=steps, progress=False)
     return gan
 
 
@@ -75,15 +72,15 @@ def samples_of(gan: GAN, recipe: Recipe, n: int, seed: int = 0) -> torch.Tensor:
 
 def compare(
     recipes: dict[str, Recipe], images: torch.Tensor, reference: metrics.Classified, *,
-    steps: int | None = None, seconds: float | None = None, samples: int = 2000, seed: int = 0,
+    steps: int, samples: int = 2000, seed: int = 0,
 ) -> dict[str, Outcome]:
-    """Train every recipe for the same `steps` (or `seconds`), and score `samples` samples of each."""
+    """Train every recipe for the same number of `steps`, and score `samples` samples of each."""
     samples = checks.whole_number(samples, "samples", metrics.MIN_SCORED)
     if not isinstance(recipes, dict) or not all(isinstance(recipe, Recipe) for recipe in recipes.values()):
         raise InputError('recipes must be a dict of named Recipes, such as {"baseline": Recipe()}.')
     outcomes = {}
     for name, recipe in recipes.items():
-        gan = train(recipe, images, steps=steps, seconds=seconds, seed=seed)
+        gan = train(recipe, images, steps=steps, seed=seed)
         shown = samples_of(gan, recipe, samples, seed)
         scores = metrics.score(shown, reference)
         outcome = Outcome(name, gan.step, gan.train_seconds, gan.history, shown[:KEPT_SAMPLES], scores)
@@ -109,34 +106,54 @@ class Curve:
             raise InputError(f"{self.name} was scored at steps {self.steps}, not at {step}.")
         return self.frechet[self.steps.index(step)]
 
+    def last_scored_within(self, seconds: float) -> tuple[int, float]:
+        """The step and distance of the last scoring within `seconds` of training: what this
+        run had to show after that long a wait (at worst its untrained start, at 0 s)."""
+        seconds = checks.number(seconds, "seconds", low=0.0)
+        last = max(i for i, spent in enumerate(self.seconds) if spent <= seconds)
+        return self.steps[last], self.frechet[last]
+
+    @property
+    def seconds_per_step(self) -> float:
+        return self.seconds[-1] / self.steps[-1]
+
 
 def learning_curves(
     recipes: dict[str, Recipe], images: torch.Tensor, reference: metrics.Classified, *,
-    seconds: float, score_every: int = 200, samples: int = 2000, seed: int = 0,
+    steps: dict[str, int], score_every: int = 200, samples: int = 2000, seed: int = 0,
 ) -> dict[str, Curve]:
-    """Train every recipe for `seconds` of training time, pausing every `score_every` steps
-    to score `samples` samples. The clock stops while scoring: each curve has the same steps
-    (200, 400, ...) as far as it got, so two recipes can be compared at equal steps (the
-    same point of training) and at equal time (the same wait, on this machine)."""
-    seconds = checks.number(seconds, "seconds", above=0)
+    """Train every recipe for its number of `steps` ({name: steps}), scoring `samples`
+    samples at the start and every `score_every` steps. The clock stops while scoring.
+
+    Every curve has the same steps (0, 200, 400, ...) as far as it goes, so two recipes can be
+    compared at equal steps (the same point of training), and, through the seconds each
+    scoring was reached at, at equal time (the same wait, on this machine). A budget of
+    steps makes both comparisons repeatable on a slower machine, which only takes longer:
+    give the cheaper recipe more steps so that both runs take about the same time."""
     score_every = checks.whole_number(score_every, "score_every", 1)
     samples = checks.whole_number(samples, "samples", metrics.MIN_SCORED)
+    if not isinstance(steps, dict) or set(steps) != set(recipes):
+        raise InputError(f"steps must give every recipe its budget, such as {{{', '.join(f'{n!r}: 1000' for n in recipes)}}}.")
     curves = {}
     for name, recipe in recipes.items():
         if not isinstance(recipe, Recipe):
             raise InputError('recipes must be a dict of named Recipes, such as {"baseline": Recipe()}.')
+        budget = checks.whole_number(steps[name], f"steps[{name!r}]", 1)
         gan = recipe.build(seed)
         batches = batches_for(recipe, images, seed)
         curve = Curve(name, [], [], [], torch.empty(0))
-        while gan.train_seconds < seconds:
-            fit(gan, batches, max_steps=gan.step + score_every, progress=False)
+        while True:
             shown = samples_of(gan, recipe, samples, seed)
             curve.steps.append(gan.step)
             curve.seconds.append(gan.train_seconds)
             curve.frechet.append(metrics.score(shown, reference).frechet)
+            if gan.step >= budget:
+                break
+            fit(gan, batches, max_steps=min(gan.step + score_every, budget), progress=False)
         curve.samples = shown[:KEPT_SAMPLES]
-        print(f"{name}: {gan.step:,} steps in {gan.train_seconds:.0f} s, Fréchet distance "
-              f"{curve.frechet[0]:.1f} at step {curve.steps[0]:,}, {curve.frechet[-1]:.1f} at the end")
+        print(f"{name}: {gan.step:,} steps in {gan.train_seconds:.0f} s ({1000 * curve.seconds_per_step:.0f} ms a step), "
+              f"Fréchet distance {curve.frechet[0]:.1f} untrained, {curve.frechet[1]:.1f} at step {curve.steps[1]:,}, "
+              f"{curve.frechet[-1]:.1f} at the end")
         curves[name] = curve
         del gan, shown
     return curves

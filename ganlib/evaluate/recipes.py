@@ -90,6 +90,11 @@ batch 128, learning rate 1e-3, Adam's betas (0, 0.99), a moving average of G (de
 NOTEBOOK_03_LENGTH = {"EPOCHS": 40, "MAX_MINUTES": 5.0}
 """How long notebook 03 trains by default: this many epochs, but at most this many minutes."""
 
+NOTEBOOK_04_LENGTH = {"MLP_STEPS": 1800, "DCGAN_STEPS": 600, "STEPS": 2400}
+"""How long notebook 04 trains by default, in steps: the MLP and the DCGAN of Part 2 (the
+MLP gets three times the steps, as its steps cost about a third as much on a CPU), and
+each of the two runs you make in Parts 3 and 4 (the length of the shipped runs)."""
+
 
 LETTERFORMS = Recipe(
     partial(ImageGenerator, classes=26), partial(ImageDiscriminator, classes=26),

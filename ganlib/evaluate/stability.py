@@ -2,14 +2,17 @@
 
 One run of a GAN recipe is one draw of a noisy process: the same recipe with another seed
 can land 10% or 20% away. A fair test of a trick therefore needs several seeds of the
-baseline *and* of the trick, and that takes longer than a workshop can wait (each run of
-2,400 steps takes about a minute on a 2-core laptop; 14 recipes × 3 seeds take 45).
+baseline *and* of the trick, and that takes longer than a workshop can wait (a run of
+2,400 steps takes about a minute on a fast 2-core server, two and a half on a 2-core
+laptop; 14 recipes × 3 seeds took 40 minutes on the former).
 
 So the experiments run once, with `python -m ganlib stability-experiments`, and their
 results ship as `ganlib/weights/stability_experiments.json` (every figure of every run)
 and `.pt` (seed 0's samples and training curves, for the pictures). Notebook 04 shows
 them, labelled as shipped, and runs a few of the same recipes live, so a learner can see
-their own machine land where the shipped runs did.
+their own machine land where the shipped runs did. A run repeats a shipped one exactly
+only where it computes in the same precision (`record["precision"]`): every recipe here
+uses bfloat16 where the processor is fast at it, float32 elsewhere.
 
     TRICKS     the baseline (notebook 03's recipe) and one change each
     FAILURES   one setting each that breaks training on purpose
@@ -30,6 +33,7 @@ from ganlib.evaluate import experiments, metrics
 from ganlib.evaluate.classifier import WEIGHTS
 from ganlib.evaluate.recipes import Recipe
 from ganlib.gan.checkpoint import replace_together
+from ganlib.gan.device import fast_bfloat16, pick_device
 from ganlib.gan.game import History
 
 TRICKS: dict[str, Recipe] = {
@@ -102,7 +106,16 @@ class Shipped:
             return (f"your run: Fréchet distance {outcome.scores.frechet:.1f} after {outcome.steps:,} steps "
                     f"({outcome.scores.samples:,} samples); not comparable with {shipped} "
                     f"(after {steps:,} steps, {samples:,} samples)")
-        return f"your run: Fréchet distance {outcome.scores.frechet:.1f}; {shipped}"
+        line = f"your run: Fréchet distance {outcome.scores.frechet:.1f}; {shipped}"
+        made_in, here = self.record.get("precision"), auto_precision()
+        if made_in and made_in != here:
+            line += f" (made in {made_in}, yours in {here}: another draw, not a repeat of seed 0)"
+        return line
+
+
+def auto_precision() -> str:
+    """What this machine computes the recipes' forward passes in (they all say "auto")."""
+    return "bfloat16" if fast_bfloat16(pick_device()) else "float32"
 
 
 def run_all(images: torch.Tensor, reference: metrics.Classified, *, steps: int = STEPS,
@@ -121,7 +134,8 @@ def run_all(images: torch.Tensor, reference: metrics.Classified, *, steps: int =
     record = {
         "command": "python -m ganlib stability-experiments", "steps": steps, "seeds": list(seeds),
         "samples": samples, "minutes": round((time.perf_counter() - started) / 60, 1),
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads", "torch": torch.__version__,
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads", "precision": auto_precision(),
+        "torch": torch.__version__,
         "date": time.strftime("%Y-%m-%d"),
     }
     return Shipped(scores, outcomes, record)

@@ -200,7 +200,8 @@ def plot_outcomes(outcomes: dict[str, Outcome], per_run: int = 36, title: str = 
 
 def plot_learning_curves(curves: dict[str, Curve]) -> Figure:
     """The Fréchet distance of each run as it trained: against steps (left) and against
-    seconds of training on this machine (right), on a log scale."""
+    seconds of training on this machine (right), on a log scale. The dashed line marks
+    the wait both runs had: the training time of the one that finished first."""
     _named(curves, "what learning_curves(...) returns: {name: Curve}", Curve)
     fig = Figure(figsize=(10, 3.6), layout="constrained")
     for ax, clock, label in ((fig.add_subplot(1, 2, 1), "steps", "training steps"),
@@ -210,6 +211,8 @@ def plot_learning_curves(curves: dict[str, Curve]) -> Figure:
         ax.set(xlabel=label, ylabel="Fréchet distance (lower is better)", yscale="log")
         ax.grid(alpha=0.3, which="both")
         ax.legend()
+    same_wait = min(curve.seconds[-1] for curve in curves.values())  # the shorter run's training time
+    fig.axes[1].axvline(same_wait, color="grey", linestyle="--", linewidth=1)
     fig.axes[0].set_title("equal steps: the same point of training")
-    fig.axes[1].set_title("equal time: the same wait")
+    fig.axes[1].set_title("equal time: the same wait (dashed)")
     return fig
