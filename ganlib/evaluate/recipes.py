@@ -50,6 +50,7 @@ class Recipe:
     g_loss: GeneratorLoss = "non-saturating"
     real_label: float = 1.0  # 0.9: one-sided label smoothing
     instance_noise: float = 0.0  # std of noise added to D's inputs
+    r1_gamma: float = 0.0  # weight of the R1 penalty on D's steepness at real data
     data_in_zero_one: bool = False  # True: train on pixels in [0, 1] instead of [-1, 1]
     augment: str = ""  # DiffAugment's policy, such as "translation,cutout" (ganlib.gan.augment)
     precision: str = "auto"
@@ -74,7 +75,7 @@ class Recipe:
         return make_gan(
             self.generator(), self.discriminator(), lr=self.lr, d_lr=self.d_lr, betas=self.betas,
             g_loss=self.g_loss, seed=seed, precision=self.precision, ema_decay=self.ema_decay,
-            real_label=self.real_label, instance_noise=self.instance_noise,
+            real_label=self.real_label, instance_noise=self.instance_noise, r1_gamma=self.r1_gamma,
             image_range=(0.0, 1.0) if self.data_in_zero_one else (-1.0, 1.0), augment=self.augment,
         )
 

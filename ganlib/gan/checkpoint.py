@@ -88,6 +88,7 @@ def settings_of(gan: GAN) -> dict[str, Any]:
         "precision": "bfloat16" if gan.bfloat16 else "float32",
         "real_label": gan.real_label,
         "instance_noise": gan.instance_noise,
+        "r1_gamma": gan.r1_gamma,
         "augment": gan.augment,
     }
 

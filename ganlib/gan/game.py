@@ -85,6 +85,7 @@ class GAN:
     bfloat16: bool = False  # forward passes in bfloat16 (autocast); weights stay float32
     real_label: float = 1.0  # D's target for real images; 0.9 is one-sided label smoothing
     instance_noise: float = 0.0  # std of Gaussian noise added to every image D sees
+    r1_gamma: float = 0.0  # weight of the R1 penalty in D's loss (0: none)
     image_range: tuple[float, float] = (-1.0, 1.0)  # where training images' pixels must lie
     augment: str = ""  # the DiffAugment policy for every picture D sees (ganlib.gan.augment)
     d_has_batch_norm: bool = False  # then D must see real and fake batches in separate passes
@@ -126,6 +127,7 @@ def make_gan(
     ema_decay: float = 0.0,
     real_label: float = 1.0,
     instance_noise: float = 0.0,
+    r1_gamma: float = 0.0,
     image_range: tuple[float, float] = (-1.0, 1.0),
     augment: str = "",
 ) -> GAN:
@@ -142,7 +144,9 @@ def make_gan(
 
     Three stabilisers of notebook 04: `real_label` below 1 (say 0.9) asks D to be only
     that sure of real images (one-sided label smoothing); `instance_noise` adds Gaussian
-    noise of that standard deviation to every image D sees. `image_range` is where the
+    noise of that standard deviation to every image D sees. `r1_gamma` above 0 adds the R1
+    penalty, gamma / 2 times D's squared steepness at the real data, to D's loss
+    (`ganlib.gan.losses.r1_penalty`). `image_range` is where the
     training images' pixels must lie: [-1, 1], the range of the generator's Tanh, unless
     an experiment trains on [0, 1] on purpose. `augment` names the changes DiffAugment
     makes to every picture D sees, such as "translation,cutout" (notebook 08).
@@ -169,6 +173,7 @@ def make_gan(
         bfloat16=precision == "bfloat16" or (precision == "auto" and fast_bfloat16(device)),
         real_label=checks.number(real_label, "real_label", high=1.0, above=0.0),
         instance_noise=checks.number(instance_noise, "instance_noise", 0.0),
+        r1_gamma=checks.number(r1_gamma, "r1_gamma", 0.0),
         image_range=checks.value_range(image_range),
         augment=check_policy(augment),
         d_has_batch_norm=any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules()),
@@ -185,10 +190,14 @@ def make_toy_gan(
     lr: float = 1e-3,
     d_lr: float | None = None,
     g_loss: GeneratorLoss = "non-saturating",
+    spectral_norm: bool = False,
+    r1_gamma: float = 0.0,
     seed: int = 0,
 ) -> GAN:
     """A small GAN for `dim`-dimensional toy data (`ganlib.data.toy`): two MLPs of `hidden`
-    sizes, and no Tanh, since toy points are not confined to [-1, 1].
+    sizes, and no Tanh, since toy points are not confined to [-1, 1]. `spectral_norm=True`
+    gives the discriminator spectral normalisation (`ganlib.gan.models.spectral_normalise`);
+    `r1_gamma` adds the R1 penalty to its loss (see `make_gan`).
 
     Toy networks learn faster than the MNIST ones, so the default learning rate is 1e-3.
     The networks run on the CPU: they are too small to gain anything from a GPU.
@@ -197,8 +206,9 @@ def make_toy_gan(
     latent_dim = checks.whole_number(latent_dim, "latent_dim", 1)
     seed_everything(seed)
     generator = MLPGenerator(latent_dim=latent_dim, hidden=hidden, out_shape=(dim,), tanh=False)
-    discriminator = MLPDiscriminator(in_shape=(dim,), hidden=hidden)
-    return make_gan(generator, discriminator, lr=lr, d_lr=d_lr, betas=(0.5, 0.999), g_loss=g_loss, seed=seed, device="cpu")
+    discriminator = MLPDiscriminator(in_shape=(dim,), hidden=hidden, spectral_norm=spectral_norm)
+    return make_gan(generator, discriminator, lr=lr, d_lr=d_lr, betas=(0.5, 0.999), g_loss=g_loss, seed=seed,
+                    device="cpu", r1_gamma=r1_gamma)
 
 
 def _check_networks(generator: nn.Module, discriminator: nn.Module) -> None:

@@ -25,6 +25,7 @@ from torch import nn
 
 from ganlib import checks
 from ganlib.errors import InputError
+from ganlib.gan.models import spectral_normalise
 
 SIZES = (32, 64)
 
@@ -71,9 +72,11 @@ class ImageGenerator(nn.Module):
 
 class ImageDiscriminator(nn.Module):
     """Pictures (B, channels, size, size), and for a conditional discriminator their labels
-    (B,), to one logit each: (B,)."""
+    (B,), to one logit each: (B,). `spectral_norm=True` normalises its convolutions and its
+    realism layer (`ganlib.gan.models.spectral_normalise`); the label vectors stay free."""
 
-    def __init__(self, channels: int = 1, size: int = 32, width: int = 32, classes: int | None = None) -> None:
+    def __init__(self, channels: int = 1, size: int = 32, width: int = 32, classes: int | None = None,
+                 spectral_norm: bool = False) -> None:
         super().__init__()
         channels = checks.whole_number(channels, "channels", 1, 3)
         width = checks.whole_number(width, "width", 1)
@@ -88,6 +91,8 @@ class ImageDiscriminator(nn.Module):
         if classes is not None:
             self.classes = checks.whole_number(classes, "classes", 2)
             self.label_vectors = nn.Embedding(self.classes, n_in * 16)
+        if checks.one_of(spectral_norm, "spectral_norm", (False, True)):
+            spectral_normalise(self)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         features = self.features(x)

@@ -17,6 +17,8 @@ minimises:
 
 With logits l and D = sigmoid(l): -log D = softplus(-l) and -log(1 - D) = softplus(l),
 which is what `binary_cross_entropy_with_logits` computes without rounding trouble.
+
+`r1_penalty` is a regulariser that can be added to D's loss, whatever the game.
 """
 
 from __future__ import annotations
@@ -43,6 +45,24 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, rea
     real = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_target))
     fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
     return 0.5 * (real + fake)
+
+
+def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """The R1 penalty (Mescheder et al., 2018): the mean over the real batch of
+    ||grad_x D(x)||^2, the squared steepness of D's logit at each real example.
+
+    Near the real data a discriminator can make its score as steep as it likes, and a
+    steep D overshoots: G chases it past the data, D swings back, and the two circle
+    instead of settling (the paper shows it on a game of two numbers). Adding
+    gamma / 2 · R1 to D's loss asks D to stay flat where the real data lies, which is where
+    a D that has nothing left to learn would be flat anyway, so the penalty does not move
+    the game's solution, only damps the circling. `real` must have been made to require
+    gradients before D scored it: the penalty is itself differentiated when D steps
+    (`create_graph=True`). Each logit depends on its own example only, so the gradient of
+    their sum is every example's own gradient at once.
+    """
+    (gradients,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
+    return gradients.pow(2).flatten(1).sum(1).mean()
 
 
 def generator_loss(fake_logits: torch.Tensor, kind: GeneratorLoss = "non-saturating") -> torch.Tensor:

@@ -12,7 +12,9 @@ units are switched off, a common way for GAN training to stall. The same two cla
 with other sizes serve the 1-D and 2-D toy games of the first notebooks.
 
 Two more pairs follow: a convolutional pair in the style of DCGAN (notebook 04), and the
-MLP pair told which digit to draw or judge, a conditional GAN (notebook 06).
+MLP pair told which digit to draw or judge, a conditional GAN (notebook 06). Every
+discriminator can be built with spectral normalisation (`spectral_norm=True`, explained
+in `spectral_normalise`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,30 @@ def _mlp(sizes: list[int]) -> list[nn.Module]:
         if i < len(sizes) - 2:
             layers.append(nn.LeakyReLU(0.2, inplace=True))
     return layers
+
+
+def spectral_normalise(network: nn.Module) -> nn.Module:
+    """Spectral normalisation (Miyato et al., 2018) of every linear and convolutional layer
+    of `network`, in place; returns `network`.
+
+    A weight matrix W stretches some input directions more than others; its largest
+    singular value sigma(W) is the most it stretches any input. Dividing W by sigma(W)
+    makes every layer stretch by at most 1, and LeakyReLU (slope 1 or 0.2) stretches
+    nothing, so the whole discriminator becomes 1-Lipschitz: its score cannot change
+    faster than its input does (up to a few per cent while the estimate below catches up
+    with weights that change). A discriminator that cannot grow arbitrarily sharp keeps
+    giving the generator gradients of a sensible size, near the real data and far from it.
+
+    PyTorch's own `torch.nn.utils.parametrizations.spectral_norm` does the work: at each
+    forward pass in training it refines its estimate of sigma(W) by one step of power
+    iteration (one product with W and one with its transpose, starting from the previous
+    step's vector), so the cost is small. The estimate approaches sigma(W) from below. For a convolution, W is the filter bank as a
+    matrix of (out channels) × (in channels × kernel height × kernel width), as in the paper.
+    """
+    for module in network.modules():
+        if isinstance(module, (nn.Linear, nn.Conv2d)):
+            nn.utils.parametrizations.spectral_norm(module)
+    return network
 
 
 class MLPGenerator(nn.Module):
@@ -82,14 +108,18 @@ class MLPDiscriminator(nn.Module):
     the gradient is lost. `binary_cross_entropy_with_logits` (BCEWithLogitsLoss) computes
     the same loss as log(1 + exp(-logit)) directly, which stays exact. The maths is the
     source example's Sigmoid + BCELoss; only the arithmetic is safer.
+
+    `spectral_norm=True` builds it with spectral normalisation (see `spectral_normalise`).
     """
 
     def __init__(
-        self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256)
+        self, in_shape: tuple[int, ...] = (1, 28, 28), hidden: tuple[int, ...] = (512, 256), spectral_norm: bool = False,
     ) -> None:
         super().__init__()
         self.in_shape = _sizes(in_shape, "in_shape")
         self.net = nn.Sequential(*_mlp([math.prod(self.in_shape), *_sizes(hidden, "hidden"), 1]))
+        if checks.one_of(spectral_norm, "spectral_norm", (False, True)):
+            spectral_normalise(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x.reshape(len(x), -1)).squeeze(1)
@@ -145,9 +175,10 @@ class DCGANDiscriminator(nn.Module):
     Strided convolutions halve the size instead of pooling. There is no batch
     normalisation here: on MNIST the discriminator trains well without it, and a
     batch-normalised D would have to see real and fake batches separately.
+    `spectral_norm=True` builds it with spectral normalisation (see `spectral_normalise`).
     """
 
-    def __init__(self, width: int = 32) -> None:
+    def __init__(self, width: int = 32, spectral_norm: bool = False) -> None:
         super().__init__()
         width = checks.whole_number(width, "width", 1)
         self.net = nn.Sequential(
@@ -155,6 +186,8 @@ class DCGANDiscriminator(nn.Module):
             nn.Conv2d(width, 2 * width, kernel_size=4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True),  # 14 -> 7
             nn.Flatten(), nn.Linear(2 * width * 7 * 7, 1),
         )
+        if checks.one_of(spectral_norm, "spectral_norm", (False, True)):
+            spectral_normalise(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)

@@ -30,7 +30,7 @@ from ganlib import checks
 from ganlib.errors import InputError
 from ganlib.gan.augment import diff_augment
 from ganlib.gan.game import GAN, check_gan, checked_labels, sample_noise
-from ganlib.gan.losses import discriminator_loss, generator_loss
+from ganlib.gan.losses import discriminator_loss, generator_loss, r1_penalty
 
 
 def discriminator_step(
@@ -39,10 +39,14 @@ def discriminator_step(
     """Step 4: one update of D, to score `real` as real (1) and `fake` as fake (0).
 
     For a conditional GAN, `labels` are the digits of the real batch, and the fakes were
-    made for the same digits. Returns the loss and the mean probabilities D(x) and D(G(z)).
+    made for the same digits. With `gan.r1_gamma` above 0, D's loss also carries the R1
+    penalty (`ganlib.gan.losses.r1_penalty`). Returns the game's loss (without the penalty)
+    and the mean probabilities D(x) and D(G(z)).
     """
     real, labels = check_batch(gan, real, labels)
     fake = check_fakes(gan, fake, len(real)).detach()  # detached: this step must not change G
+    if gan.r1_gamma > 0:  # the R1 penalty differentiates D's scores with respect to the real images
+        real = real.detach().requires_grad_(True)
     with gan.autocast():
         if gan.d_has_batch_norm:  # batch statistics must not mix real and fake: two passes
             real_logits, fake_logits = _judge(gan, real, labels), _judge(gan, fake, labels)
@@ -50,13 +54,16 @@ def discriminator_step(
             both_labels = None if labels is None else torch.cat([labels, labels])
             logits = _judge(gan, torch.cat([real, fake.to(real.dtype)]), both_labels)
             real_logits, fake_logits = logits[: len(real)], logits[len(real) :]
-    loss = discriminator_loss(real_logits.float(), fake_logits.float(), gan.real_label)
+    game_loss = discriminator_loss(real_logits.float(), fake_logits.float(), gan.real_label)
+    loss = game_loss
+    if gan.r1_gamma > 0:
+        loss = loss + gan.r1_gamma / 2 * r1_penalty(real_logits.float(), real)
     if torch.isfinite(loss):  # a NaN must never reach the weights (fit stops on it instead)
         gan.d_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         gan.d_optimizer.step()
     return {
-        "d_loss": loss.item(),
+        "d_loss": game_loss.item(),  # the game's loss alone, comparable with log 2 with or without R1
         "d_real": torch.sigmoid(real_logits.detach().float()).mean().item(),
         "d_fake": torch.sigmoid(fake_logits.detach().float()).mean().item(),
     }
