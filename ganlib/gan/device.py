@@ -1,4 +1,5 @@
-"""Where the arithmetic runs: a GPU when there is one, else all the CPU's cores.
+"""Where the arithmetic runs: a GPU when there is one, else all the CPU's cores, and the
+fastest way each of them offers for the same arithmetic (bfloat16, Adam in one kernel).
 
 Everything in the workbook runs on a plain laptop CPU. If PyTorch finds an NVIDIA GPU
 (CUDA) or an Apple-silicon GPU (MPS), ganlib uses it, and training simply goes faster.
@@ -7,9 +8,11 @@ Everything in the workbook runs on a plain laptop CPU. If PyTorch finds an NVIDI
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 import psutil
 import torch
+from torch import nn
 
 from ganlib import checks
 from ganlib.errors import InputError
@@ -86,3 +89,16 @@ def fast_bfloat16(device: torch.device) -> bool:
         checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")  # private: absent in some versions
         return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
     return False
+
+
+def make_adam(params: Iterable[nn.Parameter], lr: float, betas: tuple[float, float], device: torch.device) -> torch.optim.Adam:
+    """Adam, in its fused form where PyTorch has one for `device`.
+
+    The fused form updates every parameter tensor in one kernel instead of a dozen small
+    operations per tensor; for a small model on a CPU that makes the whole training step
+    markedly faster, with the same arithmetic.
+    """
+    params = list(params)
+    if device.type in ("cpu", "cuda"):
+        return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
+    return torch.optim.Adam(params, lr=lr, betas=betas)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +30,7 @@ from torch import nn
 from ganlib import checks
 from ganlib.errors import InputError
 from ganlib.gan.augment import check_policy
-from ganlib.gan.device import fast_bfloat16, pick_device
+from ganlib.gan.device import fast_bfloat16, make_adam, pick_device
 from ganlib.gan.losses import GENERATOR_LOSSES, GeneratorLoss
 from ganlib.gan.models import MLPDiscriminator, MLPGenerator
 
@@ -229,19 +228,6 @@ def _check_networks(generator: nn.Module, discriminator: nn.Module) -> None:
     if hasattr(generator, "classes") != hasattr(discriminator, "classes"):
         raise InputError("Only one of the two networks is conditional (takes labels): use a conditional generator "
                          "with a conditional discriminator, or neither.")
-
-
-def make_adam(params: Iterable[nn.Parameter], lr: float, betas: tuple[float, float], device: torch.device) -> torch.optim.Adam:
-    """Adam, in its fused form where PyTorch has one for `device`.
-
-    The fused form updates every parameter tensor in one kernel instead of a dozen small
-    operations per tensor; for a small model on a CPU that makes the whole training step
-    markedly faster, with the same arithmetic.
-    """
-    params = list(params)
-    if device.type in ("cpu", "cuda"):
-        return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
-    return torch.optim.Adam(params, lr=lr, betas=betas)
 
 
 def seed_everything(seed: int) -> None:
