@@ -33,7 +33,8 @@ from ganlib.evaluate import pretrained
 from ganlib.gan.checkpoint import load_checkpoint, save_checkpoint
 from ganlib.gan.device import configure_threads, pick_device
 from ganlib.gan.fit import Callback, fit
-from ganlib.gan.game import GAN, History, generate, make_gan, make_toy_gan, sample_noise, seed_everything
+from ganlib.gan.game import GAN, generate, make_gan, make_toy_gan, sample_noise, seed_everything
+from ganlib.gan.history import History
 from ganlib.gan.models import MLPDiscriminator, MLPGenerator, count_parameters
 from ganlib.gan.runs import Checkpointer, resume, start_or_resume
 from ganlib.gan.steps import discriminator_step, generator_step, train_step, update_ema

@@ -196,13 +196,13 @@ def test_case_41_a_checkpointer_never_saves_over_a_run_that_is_further_along(tin
 
 def test_case_42_resuming_applies_the_settings_given_now_and_says_which_changed(tiny_mnist, tmp_path, capsys):
     batches = ganlib.ShuffledBatches(ganlib.load_mnist(tiny_mnist)[0], 16)
-    first = small_gan(lr=2e-4, g_loss="minimax")
+    first = small_gan(lr=2e-4, loss="minimax")
     ganlib.fit(first, batches, max_steps=4, callbacks=[Checkpointer(tmp_path, every=4)], progress=False)
     capsys.readouterr()
-    again = small_gan(lr=1e-4, betas=(0.0, 0.99), g_loss="non-saturating")
+    again = small_gan(lr=1e-4, betas=(0.0, 0.99), loss="non-saturating")
     assert ganlib.resume(tmp_path, again) and again.step == 4
     assert again.g_optimizer.param_groups[0]["lr"] == 1e-4 and again.d_optimizer.param_groups[0]["lr"] == 1e-4
-    assert again.g_optimizer.param_groups[0]["betas"] == (0.0, 0.99) and again.g_loss == "non-saturating"
+    assert again.g_optimizer.param_groups[0]["betas"] == (0.0, 0.99) and again.loss == "non-saturating"
     said = capsys.readouterr().out
     assert "settings given now" in said and "lr 0.0002 → 0.0001" in said and "'minimax' → 'non-saturating'" in said
     same = small_gan(lr=1e-4, betas=(0.0, 0.99))

@@ -83,6 +83,7 @@ def test_logit_form_stays_exact_where_sigmoid_rounds_to_one():
     assert loss.item() == pytest.approx(20.0, rel=1e-6)
 
 
-def test_unknown_generator_loss_is_rejected():
-    with pytest.raises(ValueError, match="non-saturating"):
-        generator_loss(torch.zeros(3), "wasserstein")
+def test_unknown_loss_is_rejected():
+    for loss in (generator_loss, lambda logits, kind: discriminator_loss(logits, logits, kind)):
+        with pytest.raises(ValueError, match="non-saturating"):
+            loss(torch.zeros(3), "wgan")

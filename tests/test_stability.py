@@ -67,7 +67,7 @@ def test_run_all_saves_and_loads_back_both_files_together(monkeypatch, tmp_path,
 
 def test_a_run_of_another_length_is_not_compared_with_the_shipped_runs():
     shipped = shipped_with({"baseline": [30, 34, 36]})
-    run = experiments.Outcome("baseline", 20, 1.0, ganlib.gan.game.History(), torch.zeros(1, 1, 28, 28),
+    run = experiments.Outcome("baseline", 20, 1.0, ganlib.History(), torch.zeros(1, 1, 28, 28),
                               scores_with(900.0))
     assert "not comparable with the shipped seeds of 'baseline': 30.0 to 36.0 (after 2,400 steps" in \
         shipped.beside_shipped(run)
@@ -102,7 +102,7 @@ def test_learning_curves_need_a_budget_of_steps_for_every_recipe(mnist_root):
 
 
 def test_outcomes_are_drawn_four_to_a_row_with_readable_titles():
-    outcomes = {f"run {i}": experiments.Outcome(f"run {i}", 1, 1.0, ganlib.gan.game.History(),
+    outcomes = {f"run {i}": experiments.Outcome(f"run {i}", 1, 1.0, ganlib.History(),
                                                 torch.zeros(16, 1, 28, 28), scores_with(30.0)) for i in range(9)}
     figure = plot_outcomes(outcomes, per_run=16, title="shipped")
     assert len(figure.axes) == 9 and figure.get_figwidth() == pytest.approx(10)
@@ -120,7 +120,7 @@ def test_the_worst_trick_check_asks_for_the_worst_best_run():
 def test_many_runs_curves_go_one_run_to_a_row_to_stay_readable():
     from ganlib.pictures.training import compare_histories
 
-    history = ganlib.gan.game.History()
+    history = ganlib.History()
     for step in range(1, 61):
         history.append(step, step / 10, {"d_loss": 0.7, "g_loss": 0.8, "d_real": 0.6, "d_fake": 0.4})
     few, many = (compare_histories({f"run {i}": history for i in range(n)}, smooth=5) for n in (3, 5))

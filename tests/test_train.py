@@ -54,7 +54,7 @@ def test_make_gan_uses_the_seeds_optimiser_settings():
         assert isinstance(optimizer, torch.optim.Adam)
         assert group["lr"] == 2e-4 and group["betas"] == (0.5, 0.999)
         assert group["fused"]  # the fast form, on the CPU
-    assert gan.g_loss == "non-saturating" and gan.device.type in ("cpu", "cuda", "mps")
+    assert gan.loss == "non-saturating" and gan.device.type in ("cpu", "cuda", "mps")
 
 
 def test_discriminator_step_updates_only_d(tiny_mnist):

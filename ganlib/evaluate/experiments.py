@@ -26,7 +26,8 @@ from ganlib.errors import InputError
 from ganlib.evaluate import metrics
 from ganlib.evaluate.recipes import Recipe
 from ganlib.gan.fit import fit
-from ganlib.gan.game import GAN, History
+from ganlib.gan.game import GAN
+from ganlib.gan.history import History
 
 
 @dataclass

@@ -25,7 +25,7 @@ from ganlib.errors import InputError
 from ganlib.gan.augment import check_policy
 from ganlib.gan.game import GAN, make_gan, seed_everything
 from ganlib.gan.image_models import ImageDiscriminator, ImageGenerator
-from ganlib.gan.losses import GeneratorLoss
+from ganlib.gan.losses import Loss
 from ganlib.gan.models import (
     ConditionalMLPDiscriminator,
     ConditionalMLPGenerator,
@@ -47,10 +47,12 @@ class Recipe:
     d_lr: float | None = None
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.995  # 0: sample from the generator itself, not from its moving average
-    g_loss: GeneratorLoss = "non-saturating"
+    loss: Loss = "non-saturating"  # the game (ganlib.gan.losses)
     real_label: float = 1.0  # 0.9: one-sided label smoothing
     instance_noise: float = 0.0  # std of noise added to D's inputs
     r1_gamma: float = 0.0  # weight of the R1 penalty on D's steepness at real data
+    gp_weight: float = 0.0  # weight of WGAN-GP's gradient penalty
+    critic_steps: int = 1  # D's updates (each on its own batch) for each of G's
     data_in_zero_one: bool = False  # True: train on pixels in [0, 1] instead of [-1, 1]
     augment: str = ""  # DiffAugment's policy, such as "translation,cutout" (ganlib.gan.augment)
     precision: str = "auto"
@@ -74,8 +76,9 @@ class Recipe:
         seed_everything(seed)
         return make_gan(
             self.generator(), self.discriminator(), lr=self.lr, d_lr=self.d_lr, betas=self.betas,
-            g_loss=self.g_loss, seed=seed, precision=self.precision, ema_decay=self.ema_decay,
+            loss=self.loss, seed=seed, precision=self.precision, ema_decay=self.ema_decay,
             real_label=self.real_label, instance_noise=self.instance_noise, r1_gamma=self.r1_gamma,
+            gp_weight=self.gp_weight, critic_steps=self.critic_steps,
             image_range=(0.0, 1.0) if self.data_in_zero_one else (-1.0, 1.0), augment=self.augment,
         )
 

@@ -34,7 +34,7 @@ from ganlib.evaluate.classifier import WEIGHTS
 from ganlib.evaluate.recipes import Recipe
 from ganlib.gan.checkpoint import replace_together
 from ganlib.gan.device import fast_bfloat16, pick_device
-from ganlib.gan.game import History
+from ganlib.gan.history import History
 
 TRICKS: dict[str, Recipe] = {
     "baseline": Recipe(),
@@ -51,7 +51,7 @@ TRICKS: dict[str, Recipe] = {
 FAILURES: dict[str, Recipe] = {
     "learning rate 1e-2": Recipe(lr=1e-2),
     "D too strong (G lr / 20)": Recipe(lr=5e-5, d_lr=1e-3),
-    "minimax G loss": Recipe(g_loss="minimax"),
+    "minimax G loss": Recipe(loss="minimax"),
     "data in [0, 1]": Recipe(data_in_zero_one=True),
 }
 STEPS = 2400

@@ -41,7 +41,8 @@ from torch import nn
 
 from ganlib import checks
 from ganlib.errors import CheckpointError, InputError
-from ganlib.gan.game import GAN, History, check_gan
+from ganlib.gan.game import GAN, check_gan
+from ganlib.gan.history import History
 
 FORMAT = "ganlib-checkpoint-1"
 
@@ -65,7 +66,6 @@ def save_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> P
         "generator_ema": None if gan.generator_ema is None else gan.generator_ema.state_dict(),
         "g_optimizer": gan.g_optimizer.state_dict(),
         "d_optimizer": gan.d_optimizer.state_dict(),
-        "g_loss": gan.g_loss,
         "settings": settings_of(gan),
         "step": gan.step,
         "train_seconds": gan.train_seconds,
@@ -83,22 +83,29 @@ def settings_of(gan: GAN) -> dict[str, Any]:
         "lr": gan.g_optimizer.param_groups[0]["lr"],
         "d_lr": gan.d_optimizer.param_groups[0]["lr"],
         "betas": list(gan.g_optimizer.param_groups[0]["betas"]),
-        "g_loss": gan.g_loss,
+        "loss": gan.loss,
         "ema_decay": gan.ema_decay,
         "precision": "bfloat16" if gan.bfloat16 else "float32",
         "real_label": gan.real_label,
         "instance_noise": gan.instance_noise,
         "r1_gamma": gan.r1_gamma,
+        "gp_weight": gan.gp_weight,
+        "critic_steps": gan.critic_steps,
         "augment": gan.augment,
     }
 
 
 def _saved_settings(state: dict) -> dict[str, Any]:
-    """The settings a checkpoint was saved with (older checkpoints hold only some of them)."""
+    """The settings a checkpoint was saved with (older checkpoints hold only some of them,
+    and call the loss "g_loss")."""
     if "settings" in state:
-        return state["settings"]
-    g_group, d_group = state["g_optimizer"]["param_groups"][0], state["d_optimizer"]["param_groups"][0]
-    return {"lr": g_group["lr"], "d_lr": d_group["lr"], "betas": list(g_group["betas"]), "g_loss": state["g_loss"]}
+        settings = dict(state["settings"])
+    else:
+        g_group, d_group = state["g_optimizer"]["param_groups"][0], state["d_optimizer"]["param_groups"][0]
+        settings = {"lr": g_group["lr"], "d_lr": d_group["lr"], "betas": list(g_group["betas"]), "g_loss": state["g_loss"]}
+    if "g_loss" in settings:
+        settings["loss"] = settings.pop("g_loss")
+    return settings
 
 
 def setting_changes(state: dict, gan: GAN) -> list[str]:
@@ -199,7 +206,7 @@ def safe_load(path: str | os.PathLike, map_location: str | torch.device = "cpu")
 
 
 CHECKPOINT_KEYS = ("generator_architecture", "discriminator_architecture", "generator", "discriminator",
-                   "g_optimizer", "d_optimizer", "g_loss", "step", "train_seconds", "history", "noise_rng",
+                   "g_optimizer", "d_optimizer", "step", "train_seconds", "history", "noise_rng",
                    "torch_rng", "batches")
 """What every ganlib checkpoint holds (newer ones also hold "settings" and "generator_ema")."""
 

@@ -19,7 +19,8 @@ from tqdm.auto import tqdm
 
 from ganlib import checks
 from ganlib.errors import InputError, TrainingDiverged
-from ganlib.gan.game import GAN, History, check_gan
+from ganlib.gan.game import GAN, check_gan
+from ganlib.gan.history import History
 from ganlib.gan.steps import train_step
 
 
@@ -55,7 +56,8 @@ def fit(
     through the data). An iterator that runs out ends training there, like a time limit.
 
     `max_steps` counts all steps of the run, so after a resume `fit` trains only the
-    steps still missing. `max_seconds` is a wall-clock budget for this call. However
+    steps still missing. A GAN whose D takes several updates per step (`critic_steps`)
+    gets that many batches per step. `max_seconds` is a wall-clock budget for this call. However
     training stops (its budget, Jupyter's stop button or Ctrl-C, a NaN, an error), the
     callbacks' `on_end` runs, so a checkpoint callback can save the last sound step. A
     loss that becomes NaN or infinite stops training with `TrainingDiverged`.
@@ -83,7 +85,7 @@ def fit(
             callback.on_start(gan)
             started.append(callback)
         while gan.step < target and time.perf_counter() < deadline:
-            batch = next(stream, None)
+            batch = _next_batches(stream, gan.critic_steps)
             if batch is None:
                 print(f"The batches ran out at step {gan.step:,}; training stopped there. "
                       "For endless batches, use ganlib.ShuffledBatches (or a DataLoader).")
@@ -140,6 +142,15 @@ def _batch_stream(batches, conditional: bool) -> Iterator[tuple]:
         yield batch if conditional else batch[:1]
 
 
+def _next_batches(stream: Iterator[tuple], count: int) -> tuple | None:
+    """The next `count` batches as one, one after the other (D's batches for one step of a
+    GAN with `critic_steps` = count); None if the stream runs out first."""
+    batches = [next(stream, None) for _ in range(count)]
+    if any(batch is None for batch in batches):
+        return None
+    return batches[0] if count == 1 else tuple(torch.cat(parts) for parts in zip(*batches))
+
+
 def _epochs(collection: Iterable) -> Iterator:
     """The items of `collection`, over and over (a DataLoader reshuffles on every pass)."""
     while True:
@@ -157,8 +168,8 @@ def _diverged_message(gan: GAN, stats: dict[str, float]) -> str:
     return (
         f"Training diverged at step {gan.step}: {values}.\n"
         "A loss that is NaN or infinite means the weights blew up. Try a lower learning "
-        "rate (for example half of it), and the non-saturating generator loss "
-        "(g_loss='non-saturating'). The last checkpoint, if you saved one, is intact: "
+        "rate (for example half of it), and the non-saturating loss "
+        "(loss='non-saturating'). The last checkpoint, if you saved one, is intact: "
         "resume from it with the new settings (ganlib.resume: the settings you give "
         "make_gan now apply from there on)."
     )

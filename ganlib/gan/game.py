@@ -31,46 +31,11 @@ from ganlib import checks
 from ganlib.errors import InputError
 from ganlib.gan.augment import check_policy
 from ganlib.gan.device import fast_bfloat16, make_adam, pick_device
-from ganlib.gan.losses import GENERATOR_LOSSES, GeneratorLoss
+from ganlib.gan.history import History
+from ganlib.gan.losses import LOSSES, Loss
 from ganlib.gan.models import MLPDiscriminator, MLPGenerator
 
 PRECISIONS = ("float32", "bfloat16", "auto")
-HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
-"""What is recorded at every step: both losses, mean D(x) on real and mean D(G(z)) on fakes."""
-
-
-@dataclass
-class History:
-    """Per-step records of a run, as plain lists that plot and save easily.
-
-    `seconds` is the training time (wall clock) spent up to and including each step,
-    summed over every `fit` call and resume.
-    """
-
-    step: list[int] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    d_loss: list[float] = field(default_factory=list)
-    g_loss: list[float] = field(default_factory=list)
-    d_real: list[float] = field(default_factory=list)
-    d_fake: list[float] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.step)
-
-    def append(self, step: int, seconds: float, stats: dict[str, float]) -> None:
-        self.step.append(step)
-        self.seconds.append(seconds)
-        for key in HISTORY_KEYS:
-            getattr(self, key).append(stats[key])
-
-    def state_dict(self) -> dict[str, list]:
-        return {name: list(getattr(self, name)) for name in ("step", "seconds", *HISTORY_KEYS)}
-
-    @classmethod
-    def from_state_dict(cls, state: dict[str, list]) -> History:
-        return cls(**{name: list(values) for name, values in state.items()})
-
-
 @dataclass
 class GAN:
     """Everything that changes while a GAN trains, in one place (and in one checkpoint)."""
@@ -80,11 +45,13 @@ class GAN:
     g_optimizer: torch.optim.Optimizer
     d_optimizer: torch.optim.Optimizer
     noise_rng: torch.Generator
-    g_loss: GeneratorLoss = "non-saturating"
+    loss: Loss = "non-saturating"  # the game both players play (ganlib.gan.losses)
     bfloat16: bool = False  # forward passes in bfloat16 (autocast); weights stay float32
     real_label: float = 1.0  # D's target for real images; 0.9 is one-sided label smoothing
     instance_noise: float = 0.0  # std of Gaussian noise added to every image D sees
     r1_gamma: float = 0.0  # weight of the R1 penalty in D's loss (0: none)
+    gp_weight: float = 0.0  # weight of WGAN-GP's gradient penalty in D's loss (0: none)
+    critic_steps: int = 1  # D's updates for each of G's
     image_range: tuple[float, float] = (-1.0, 1.0)  # where training images' pixels must lie
     augment: str = ""  # the DiffAugment policy for every picture D sees (ganlib.gan.augment)
     d_has_batch_norm: bool = False  # then D must see real and fake batches in separate passes
@@ -119,7 +86,7 @@ def make_gan(
     lr: float = 2e-4,
     d_lr: float | None = None,
     betas: tuple[float, float] = (0.5, 0.999),
-    g_loss: GeneratorLoss = "non-saturating",
+    loss: Loss = "non-saturating",
     seed: int = 0,
     device: str | torch.device | None = None,
     precision: str = "float32",
@@ -127,6 +94,8 @@ def make_gan(
     real_label: float = 1.0,
     instance_noise: float = 0.0,
     r1_gamma: float = 0.0,
+    gp_weight: float = 0.0,
+    critic_steps: int = 1,
     image_range: tuple[float, float] = (-1.0, 1.0),
     augment: str = "",
 ) -> GAN:
@@ -136,7 +105,9 @@ def make_gan(
     betas (0.5, 0.999). Adam's beta1 is its momentum: how much of the past steps' gradients
     each step keeps. A beta1 of 0.5 instead of the usual 0.9 forgets faster, which helps
     when the target keeps moving, as it does in a game; notebook 03 goes further, to 0.
-    `d_lr` sets a different learning rate for the discriminator. `seed` seeds the noise
+    `d_lr` sets a different learning rate for the discriminator. `loss` names the game
+    (`ganlib.gan.losses`): "non-saturating" (the 2014 game with G's practical loss),
+    "minimax", "least-squares", "hinge" or "wasserstein". `seed` seeds the noise
     generator, so a run is repeatable. `precision` is "float32", "bfloat16", or "auto":
     bfloat16 where the device computes it fast, float32 elsewhere. `ema_decay` above 0
     (say 0.995) keeps a moving average of G's weights to sample from.
@@ -145,8 +116,14 @@ def make_gan(
     that sure of real images (one-sided label smoothing); `instance_noise` adds Gaussian
     noise of that standard deviation to every image D sees. `r1_gamma` above 0 adds the R1
     penalty, gamma / 2 times D's squared steepness at the real data, to D's loss
-    (`ganlib.gan.losses.r1_penalty`). `image_range` is where the
-    training images' pixels must lie: [-1, 1], the range of the generator's Tanh, unless
+    (`ganlib.gan.losses.r1_penalty`).
+
+    The Wasserstein game needs a critic that is 1-Lipschitz: `gp_weight` above 0 (10 in
+    the WGAN-GP paper) adds the gradient penalty to D's loss, or D is built with
+    `spectral_norm=True`. `critic_steps` above 1 (5 in the paper) gives D that many updates,
+    each on a batch of its own, for each of G's (`fit` draws the batches).
+
+    `image_range` is where the training images' pixels must lie: [-1, 1], the range of the generator's Tanh, unless
     an experiment trains on [0, 1] on purpose. `augment` names the changes DiffAugment
     makes to every picture D sees, such as "translation,cutout" (notebook 08).
     """
@@ -156,7 +133,8 @@ def make_gan(
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise InputError(f"betas must be a pair of numbers such as (0.5, 0.999); got {betas!r}.")
     betas = (checks.number(betas[0], "betas[0]", 0.0, 0.9999), checks.number(betas[1], "betas[1]", 0.0, 0.9999))
-    checks.one_of(g_loss, "g_loss", GENERATOR_LOSSES)
+    checks.one_of(loss, "loss", LOSSES)
+    _check_game(discriminator, loss, real_label, r1_gamma, gp_weight)
     checks.one_of(precision, "precision", PRECISIONS)
     ema_decay = checks.number(ema_decay, "ema_decay", 0.0, 0.9999)
     device = pick_device(device)
@@ -168,16 +146,19 @@ def make_gan(
         g_optimizer=make_adam(generator.parameters(), lr, betas, device),
         d_optimizer=make_adam(discriminator.parameters(), d_lr, betas, device),
         noise_rng=torch.Generator(device=device).manual_seed(checks.seed(seed)),
-        g_loss=g_loss,
+        loss=loss,
         bfloat16=precision == "bfloat16" or (precision == "auto" and fast_bfloat16(device)),
         real_label=checks.number(real_label, "real_label", high=1.0, above=0.0),
         instance_noise=checks.number(instance_noise, "instance_noise", 0.0),
         r1_gamma=checks.number(r1_gamma, "r1_gamma", 0.0),
+        gp_weight=checks.number(gp_weight, "gp_weight", 0.0),
+        critic_steps=checks.whole_number(critic_steps, "critic_steps", 1),
         image_range=checks.value_range(image_range),
         augment=check_policy(augment),
         d_has_batch_norm=any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules()),
         generator_ema=copy.deepcopy(generator).requires_grad_(False) if ema_decay > 0 else None,
         ema_decay=ema_decay,
+        history=History(loss=loss),
     )
 
 
@@ -188,15 +169,18 @@ def make_toy_gan(
     hidden: tuple[int, ...] = (32, 32),
     lr: float = 1e-3,
     d_lr: float | None = None,
-    g_loss: GeneratorLoss = "non-saturating",
+    loss: Loss = "non-saturating",
     spectral_norm: bool = False,
     r1_gamma: float = 0.0,
+    gp_weight: float = 0.0,
+    critic_steps: int = 1,
     seed: int = 0,
 ) -> GAN:
     """A small GAN for `dim`-dimensional toy data (`ganlib.data.toy`): two MLPs of `hidden`
     sizes, and no Tanh, since toy points are not confined to [-1, 1]. `spectral_norm=True`
     gives the discriminator spectral normalisation (`ganlib.gan.models.spectral_normalise`);
-    `r1_gamma` adds the R1 penalty to its loss (see `make_gan`).
+    `loss`, `r1_gamma`, `gp_weight` and `critic_steps` are those of `make_gan`. (The
+    WGAN-GP paper's own toy experiments use gp_weight=0.1 and critic_steps=5.)
 
     Toy networks learn faster than the MNIST ones, so the default learning rate is 1e-3.
     The networks run on the CPU: they are too small to gain anything from a GPU.
@@ -206,8 +190,8 @@ def make_toy_gan(
     seed_everything(seed)
     generator = MLPGenerator(latent_dim=latent_dim, hidden=hidden, out_shape=(dim,), tanh=False)
     discriminator = MLPDiscriminator(in_shape=(dim,), hidden=hidden, spectral_norm=spectral_norm)
-    return make_gan(generator, discriminator, lr=lr, d_lr=d_lr, betas=(0.5, 0.999), g_loss=g_loss, seed=seed,
-                    device="cpu", r1_gamma=r1_gamma)
+    return make_gan(generator, discriminator, lr=lr, d_lr=d_lr, betas=(0.5, 0.999), loss=loss, seed=seed,
+                    device="cpu", r1_gamma=r1_gamma, gp_weight=gp_weight, critic_steps=critic_steps)
 
 
 def _check_networks(generator: nn.Module, discriminator: nn.Module) -> None:
@@ -228,6 +212,22 @@ def _check_networks(generator: nn.Module, discriminator: nn.Module) -> None:
     if hasattr(generator, "classes") != hasattr(discriminator, "classes"):
         raise InputError("Only one of the two networks is conditional (takes labels): use a conditional generator "
                          "with a conditional discriminator, or neither.")
+
+
+def _check_game(discriminator: nn.Module, loss: str, real_label: float, r1_gamma: float, gp_weight: float) -> None:
+    """Refuse settings that the game `loss` cannot play with, naming why."""
+    if loss in ("hinge", "wasserstein") and real_label != 1.0:
+        raise InputError(f"Label smoothing (real_label={real_label}) sets a target for D's verdict on real data, "
+                         f"and the {loss} loss has none: leave real_label at 1.")
+    spectral = any(hasattr(module, "parametrizations") for module in discriminator.modules())
+    if loss == "wasserstein" and not (gp_weight > 0 or spectral):
+        raise InputError("The Wasserstein loss needs a critic whose slope is at most 1: pass gp_weight=10 (WGAN-GP), "
+                         "or build the discriminator with spectral_norm=True. Without either, its scores grow "
+                         "without bound.")
+    batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
+    if batch_norm and (r1_gamma > 0 or gp_weight > 0):
+        raise InputError("A gradient penalty needs each example's own gradient, and batch normalisation in the "
+                         "discriminator mixes the examples of a batch: use a discriminator without it.")
 
 
 def seed_everything(seed: int) -> None:

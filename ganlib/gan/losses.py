@@ -1,4 +1,4 @@
-"""The GAN losses, written from the discriminator's logits.
+"""The games a GAN can play: the losses of both players, written from D's raw outputs.
 
 The game of Goodfellow et al. (2014) is one value function that D maximises and G
 minimises:
@@ -18,11 +18,32 @@ minimises:
 With logits l and D = sigmoid(l): -log D = softplus(-l) and -log(1 - D) = softplus(l),
 which is what `binary_cross_entropy_with_logits` computes without rounding trouble.
 
-`r1_penalty` is a regulariser that can be added to D's loss, whatever the game.
+At its best, this D measures the Jensen-Shannon divergence between the real and the fake
+distributions, and that divergence is stuck at log 2 whenever the two do not overlap: then
+a perfect D exists, its sigmoid is flat (0 or 1) at every fake, and G learns nothing. The
+three later games answer that:
+
+* **least squares** (LSGAN, Mao et al. 2017): D's raw output is asked to be 1 on real and
+  0 on fake by a squared error, and G asks for 1 on its fakes. A squared error never
+  flattens: a fake far on the wrong side is pushed the harder the farther it is.
+* **hinge** (Lim & Ye 2017; SAGAN, BigGAN): D is asked for a score of at least +1 on real
+  and at most -1 on fake, and stops caring beyond that margin (a support vector machine's
+  loss); G simply raises D's score of its fakes.
+* **Wasserstein** (WGAN, Arjovsky et al. 2017): D becomes a *critic* whose score
+  difference E[D(real)] - E[D(fake)] estimates how far the fakes must move to become the
+  real data (the earth mover's distance). That distance shrinks smoothly as the fakes
+  approach, even with no overlap at all, so G always has a slope to follow. The estimate
+  is only right if the critic is 1-Lipschitz (its score changes no faster than its input),
+  which `gradient_penalty` (WGAN-GP, Gulrajani et al. 2017) or spectral normalisation
+  (`ganlib.gan.models.spectral_normalise`) enforces.
+
+`r1_penalty` and `gradient_penalty` are regularisers that can be added to D's loss.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Literal
 
 import torch
@@ -30,21 +51,77 @@ import torch.nn.functional as F
 
 from ganlib.errors import InputError
 
-GeneratorLoss = Literal["non-saturating", "minimax"]
-GENERATOR_LOSSES: tuple[str, ...] = ("non-saturating", "minimax")
+Loss = Literal["non-saturating", "minimax", "least-squares", "hinge", "wasserstein"]
+LOSSES: tuple[str, ...] = ("non-saturating", "minimax", "least-squares", "hinge", "wasserstein")
+CROSS_ENTROPY_GAMES = ("non-saturating", "minimax")
+"""The two losses of the 2014 game: D's loss is the same, only G's differs."""
+
+UNDECIDED: dict[str, tuple[float, float | None]] = {
+    "non-saturating": (math.log(2), 0.5),
+    "minimax": (math.log(2), 0.5),
+    "least-squares": (0.25, 0.5),
+    "hinge": (1.0, 0.0),
+    "wasserstein": (0.0, None),
+}
+"""D's loss and its mean verdict when it cannot tell real from fake, for each game: D = 1/2
+everywhere for the first three, a score of 0 for the hinge loss. A critic's scores have no
+fixed level (adding a constant changes nothing), only their difference means something."""
 
 
-def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor, real_target: float = 1.0) -> torch.Tensor:
-    """-V averaged over the batch, halved as in the source example: 0.5 · (BCE(real, 1) + BCE(fake, 0)).
+def discriminator_loss(
+    real_logits: torch.Tensor, fake_logits: torch.Tensor, kind: Loss = "non-saturating", real_target: float = 1.0
+) -> torch.Tensor:
+    """D's loss in the game `kind`, from its raw outputs on a real and a fake batch.
 
-    A discriminator that cannot tell real from fake (D = 1/2 everywhere) scores
-    log 2 ~ 0.693; a loss near 0 means D wins easily. `real_target` below 1 (say 0.9) is
-    *one-sided label smoothing*: D is asked to be only 90% sure of real images, which
-    keeps it from becoming over-confident.
+    * the 2014 game: 0.5 · (BCE(real, 1) + BCE(fake, 0)), the negative of V halved as in the
+      source example; log 2 ~ 0.693 when D = 1/2 everywhere, near 0 when D wins easily.
+    * "least-squares": 0.5 · (mean (D(x) - 1)^2 + mean D(G(z))^2); 0.25 when D = 1/2.
+    * "hinge": 0.5 · (mean relu(1 - D(x)) + mean relu(1 + D(G(z)))); 1 when D = 0, and 0
+      once every real scores above +1 and every fake below -1.
+    * "wasserstein": mean D(G(z)) - mean D(x), the critic's estimate of the distance,
+      negated (the critic raises its estimate by lowering this loss).
+
+    `real_target` below 1 (say 0.9) is *one-sided label smoothing* for the games with a
+    target: D is asked to be only 90% sure of real images, which keeps it from becoming
+    over-confident.
     """
-    real = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_target))
-    fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
-    return 0.5 * (real + fake)
+    if kind in CROSS_ENTROPY_GAMES:
+        real = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_target))
+        fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        return 0.5 * (real + fake)
+    if kind == "least-squares":
+        return 0.5 * ((real_logits - real_target).pow(2).mean() + fake_logits.pow(2).mean())
+    if kind == "hinge":
+        return 0.5 * (F.relu(1 - real_logits).mean() + F.relu(1 + fake_logits).mean())
+    if kind == "wasserstein":
+        return fake_logits.mean() - real_logits.mean()
+    raise InputError(f"kind must be one of {LOSSES}, got {kind!r}.")
+
+
+def generator_loss(fake_logits: torch.Tensor, kind: Loss = "non-saturating") -> torch.Tensor:
+    """G's loss in the game `kind`, from D's raw outputs on its fakes.
+
+    * "non-saturating": -log D(G(z)) = BCE(fake, 1). Equals log 2 ~ 0.693 at D = 1/2.
+    * "minimax":        log(1 - D(G(z))) = -BCE(fake, 0). Equals -log 2 at D = 1/2.
+    * "least-squares":  0.5 · mean (D(G(z)) - 1)^2. Equals 0.125 at D = 1/2.
+    * "hinge" and "wasserstein": -mean D(G(z)): raise the score of the fakes, with no
+      margin (the margin is D's business).
+    """
+    if kind == "non-saturating":
+        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    if kind == "minimax":
+        return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+    if kind == "least-squares":
+        return 0.5 * (fake_logits - 1).pow(2).mean()
+    if kind in ("hinge", "wasserstein"):
+        return -fake_logits.mean()
+    raise InputError(f"kind must be one of {LOSSES}, got {kind!r}.")
+
+
+def verdicts(logits: torch.Tensor, kind: Loss) -> torch.Tensor:
+    """What D's raw outputs say, in the units of the game: the probability of "real" in
+    the 2014 game (sigmoid of the logit), the raw score in the others."""
+    return torch.sigmoid(logits) if kind in CROSS_ENTROPY_GAMES else logits
 
 
 def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
@@ -65,14 +142,24 @@ def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     return gradients.pow(2).flatten(1).sum(1).mean()
 
 
-def generator_loss(fake_logits: torch.Tensor, kind: GeneratorLoss = "non-saturating") -> torch.Tensor:
-    """The generator's loss on D's logits for its fakes.
+def gradient_penalty(
+    critic: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor, fake: torch.Tensor, rng: torch.Generator
+) -> torch.Tensor:
+    """The gradient penalty of WGAN-GP (Gulrajani et al., 2017): the mean of
+    (||grad_x critic(x)|| - 1)^2 at random points x on the lines between real and fake pairs.
 
-    * "non-saturating": -log D(G(z)) = BCE(fake, 1). Equals log 2 ~ 0.693 at D = 1/2.
-    * "minimax":        log(1 - D(G(z))) = -BCE(fake, 0). Equals -log 2 at D = 1/2.
+    The Wasserstein estimate needs a critic whose slope is at most 1 everywhere. The best
+    critic has slope exactly 1 along the lines that carry fakes onto real data, so the
+    penalty checks the slope there: x = e · real + (1 - e) · fake with e ~ U(0, 1), one e
+    per pair, and asks its length to be 1. (The first WGAN clipped every weight into a
+    small box instead, which makes the critic too simple and slow to train.) The penalty is
+    itself differentiated when the critic steps (`create_graph=True`), and `rng` draws the
+    points, so a seeded run is repeatable. A critic with batch normalisation would mix the
+    examples of a batch, and then no example has a gradient of its own: use none.
     """
-    if kind == "non-saturating":
-        return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
-    if kind == "minimax":
-        return -F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
-    raise InputError(f"kind must be one of {GENERATOR_LOSSES}, got {kind!r}.")
+    shape = (len(real),) + (1,) * (real.dim() - 1)  # one e per pair, the same for all its numbers
+    e = torch.rand(shape, generator=rng, device=real.device, dtype=real.dtype)
+    between = (e * real.detach() + (1 - e) * fake.detach()).requires_grad_(True)
+    (gradients,) = torch.autograd.grad(critic(between).sum(), between, create_graph=True)
+    slopes = (gradients.pow(2).flatten(1).sum(1) + 1e-12).sqrt()  # the 1e-12 keeps the root's gradient finite at 0
+    return (slopes - 1).pow(2).mean()

@@ -11,6 +11,9 @@ The algorithm (the source text's steps 1-6) maps onto these functions:
     6. repeat                          fit(gan, batches, max_steps=...)
 
 `train_step` is steps 3 to 5b for one batch, and `fit` (in `ganlib.gan.fit`) repeats it.
+Whatever the game (`gan.loss`, see `ganlib.gan.losses`), the steps are the same; only the
+two loss functions differ. The Wasserstein game adds the gradient penalty to D's loss,
+and usually several D updates for each of G's (`gan.critic_steps`).
 Both update functions read top to bottom like the textbook: score, loss, zero the
 gradients, backward, step. Three speed-ups keep the maths and each sits in one commented
 place: the fakes of step 3 serve both updates, so G runs forward once per step; D scores
@@ -30,7 +33,7 @@ from ganlib import checks
 from ganlib.errors import InputError
 from ganlib.gan.augment import diff_augment
 from ganlib.gan.game import GAN, check_gan, checked_labels, sample_noise
-from ganlib.gan.losses import discriminator_loss, generator_loss, r1_penalty
+from ganlib.gan.losses import discriminator_loss, generator_loss, gradient_penalty, r1_penalty, verdicts
 
 
 def discriminator_step(
@@ -39,9 +42,10 @@ def discriminator_step(
     """Step 4: one update of D, to score `real` as real (1) and `fake` as fake (0).
 
     For a conditional GAN, `labels` are the digits of the real batch, and the fakes were
-    made for the same digits. With `gan.r1_gamma` above 0, D's loss also carries the R1
-    penalty (`ganlib.gan.losses.r1_penalty`). Returns the game's loss (without the penalty)
-    and the mean probabilities D(x) and D(G(z)).
+    made for the same digits. With `gan.r1_gamma` or `gan.gp_weight` above 0, D's loss also
+    carries the R1 penalty or the gradient penalty (`ganlib.gan.losses`). Returns the game's
+    loss (without the penalties) and D's mean verdicts on real and fake: the probabilities
+    D(x) and D(G(z)) in the 2014 game, the raw scores in the others.
     """
     real, labels = check_batch(gan, real, labels)
     fake = check_fakes(gan, fake, len(real)).detach()  # detached: this step must not change G
@@ -54,18 +58,20 @@ def discriminator_step(
             both_labels = None if labels is None else torch.cat([labels, labels])
             logits = _judge(gan, torch.cat([real, fake.to(real.dtype)]), both_labels)
             real_logits, fake_logits = logits[: len(real)], logits[len(real) :]
-    game_loss = discriminator_loss(real_logits.float(), fake_logits.float(), gan.real_label)
+    game_loss = discriminator_loss(real_logits.float(), fake_logits.float(), gan.loss, gan.real_label)
     loss = game_loss
     if gan.r1_gamma > 0:
         loss = loss + gan.r1_gamma / 2 * r1_penalty(real_logits.float(), real)
+    if gan.gp_weight > 0:  # the critic's slope on the lines between real and fake (WGAN-GP)
+        loss = loss + gan.gp_weight * gradient_penalty(lambda x: _judge(gan, x, labels), real, fake, gan.noise_rng)
     if torch.isfinite(loss):  # a NaN must never reach the weights (fit stops on it instead)
         gan.d_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         gan.d_optimizer.step()
     return {
-        "d_loss": game_loss.item(),  # the game's loss alone, comparable with log 2 with or without R1
-        "d_real": torch.sigmoid(real_logits.detach().float()).mean().item(),
-        "d_fake": torch.sigmoid(fake_logits.detach().float()).mean().item(),
+        "d_loss": game_loss.item(),  # the game's loss alone, comparable with or without a penalty
+        "d_real": verdicts(real_logits.detach().float(), gan.loss).mean().item(),
+        "d_fake": verdicts(fake_logits.detach().float(), gan.loss).mean().item(),
     }
 
 
@@ -83,7 +89,7 @@ def generator_step(gan: GAN, fake: torch.Tensor, labels: torch.Tensor | None = N
             logits = _judge(gan, fake, labels)
     finally:
         gan.discriminator.requires_grad_(True)
-    loss = generator_loss(logits.float(), gan.g_loss)
+    loss = generator_loss(logits.float(), gan.loss)
     if torch.isfinite(loss):  # a NaN must never reach the weights
         gan.g_optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -113,10 +119,20 @@ def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None)
     """Steps 3 to 5b for one batch of real data; records the step in `gan.history`.
 
     For a conditional GAN, pass the batch's `labels`: the fakes are made for the same
-    digits, so D compares real and fake examples of each digit.
+    digits, so D compares real and fake examples of each digit. With `gan.critic_steps` = k
+    above 1, `real` holds k batches one after the other (`fit` draws them): D first takes an
+    update on each of the first k - 1 with fresh fakes, then the step goes on as usual with
+    the last one.
     """
     real, labels = check_batch(gan, real, labels)
     started = time.perf_counter()
+    real_parts, label_parts = _critic_batches(gan, real, labels)
+    for part, part_labels in zip(real_parts[:-1], label_parts[:-1]):  # the extra critic updates
+        with torch.no_grad(), gan.autocast():
+            z = sample_noise(gan, len(part))
+            extra_fake = gan.generator(z) if part_labels is None else gan.generator(z, part_labels)
+        discriminator_step(gan, part, extra_fake, part_labels)
+    real, labels = real_parts[-1], label_parts[-1]
     with gan.autocast():
         z = sample_noise(gan, len(real))
         fake = gan.generator(z) if labels is None else gan.generator(z, labels)  # used by both updates
@@ -130,6 +146,19 @@ def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None)
 
 
 # --- what the steps use -----------------------------------------------------------------
+
+
+def _critic_batches(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None) -> tuple[list, list]:
+    """`real` (and `labels`) cut into `gan.critic_steps` equal batches, one per D update."""
+    steps = gan.critic_steps
+    if steps == 1:
+        return [real], [labels]
+    if len(real) % steps:
+        raise InputError(f"This GAN gives D {steps} updates per step, each on a batch of its own, so a step needs "
+                         f"{steps} batches of the same size, one after the other; got {len(real)} examples. "
+                         "ganlib.fit draws them for you.")
+    parts = list(real.chunk(steps))
+    return parts, [None] * steps if labels is None else list(labels.chunk(steps))
 
 
 def _judge(gan: GAN, images: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:

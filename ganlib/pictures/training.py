@@ -7,7 +7,6 @@ Both draw with `gan.sampler`, the generator's moving average when the GAN keeps 
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
@@ -20,7 +19,9 @@ from ganlib.data.pixels import from_bytes, to_bytes
 from ganlib.errors import CheckpointError, InputError
 from ganlib.gan.checkpoint import atomic_save, safe_load, set_aside
 from ganlib.gan.fit import Callback
-from ganlib.gan.game import GAN, History, check_gan, generate
+from ganlib.gan.game import GAN, check_gan, generate
+from ganlib.gan.history import History
+from ganlib.gan.losses import CROSS_ENTROPY_GAMES, UNDECIDED
 from ganlib.pictures.images import draw_grid, figure_png, image_grid, in_notebook, picture_path
 
 
@@ -228,19 +229,28 @@ def _draw_curve(ax, steps: list[int], values: list[float], smooth: int, label: s
 
 
 def _draw_losses(ax, history: History, smooth: int) -> None:
+    """Both losses, and D's loss where it cannot tell real from fake (log 2 in the 2014 game)."""
     _draw_curve(ax, history.step, history.d_loss, smooth, "D loss", "tab:blue")
     _draw_curve(ax, history.step, history.g_loss, smooth, "G loss", "tab:orange")
-    ax.axhline(math.log(2), color="grey", linestyle=":", linewidth=1, label="log 2 (D can't tell)")
+    undecided = UNDECIDED[history.loss][0]
+    said = "log 2" if history.loss in CROSS_ENTROPY_GAMES else f"{undecided:g}"
+    ax.axhline(undecided, color="grey", linestyle=":", linewidth=1, label=f"{said} (D can't tell)")
     ax.set_xlabel("step")
-    ax.set_title("losses")
+    ax.set_title("losses" if history.loss == "non-saturating" else f"losses ({history.loss})")
     ax.legend(loc="upper right", fontsize=8)
 
 
 def _draw_d_outputs(ax, history: History, smooth: int) -> None:
-    _draw_curve(ax, history.step, history.d_real, smooth, "D(x), real", "tab:green")
-    _draw_curve(ax, history.step, history.d_fake, smooth, "D(G(z)), fake", "tab:red")
-    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1, label="1/2 (equilibrium)")
-    ax.set_ylim(-0.02, 1.02)
+    """D's mean verdicts on real and fake: probabilities in the 2014 game, scores in the others."""
+    probabilities = history.loss in CROSS_ENTROPY_GAMES
+    real, fake = ("D(x)", "D(G(z))") if probabilities else ("D's score of x", "of G(z)")
+    _draw_curve(ax, history.step, history.d_real, smooth, f"{real}, real", "tab:green")
+    _draw_curve(ax, history.step, history.d_fake, smooth, f"{fake}, fake", "tab:red")
+    undecided = UNDECIDED[history.loss][1]
+    if undecided is not None:
+        ax.axhline(undecided, color="grey", linestyle=":", linewidth=1, label=f"{undecided:g} (equilibrium)")
+    if probabilities:
+        ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("step")
-    ax.set_title("discriminator's verdicts")
+    ax.set_title("discriminator's verdicts" if probabilities else "discriminator's scores")
     ax.legend(loc="upper right", fontsize=8)

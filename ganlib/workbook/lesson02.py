@@ -21,7 +21,7 @@ from ganlib import checks
 from ganlib.data.toy import GaussianMixture, ToyBatches, modes_covered, optimal_discriminator
 from ganlib.errors import InputError
 from ganlib.gan.game import GAN, check_gan, generate, sample_noise, seed_everything
-from ganlib.gan.losses import GeneratorLoss, discriminator_loss, generator_loss
+from ganlib.gan.losses import Loss, discriminator_loss, generator_loss
 from ganlib.gan.models import MLPDiscriminator
 from ganlib.gan.steps import train_step
 
@@ -74,7 +74,7 @@ def plot_optimal_discriminator(check: OptimalCheck, title: str = "") -> Figure:
     return fig
 
 
-def generator_gradient_norm(gan: GAN, kind: GeneratorLoss, n: int = 256) -> float:
+def generator_gradient_norm(gan: GAN, kind: Loss, n: int = 256) -> float:
     """The size of the gradient that loss `kind` would give G's weights right now.
 
     Nothing is updated: this measures how strongly one generator step would move G.
