@@ -6,6 +6,7 @@
     python -m ganlib report [--root FOLDER]                  classifier accuracy, real-vs-real
                                                              floor, shipped generators' figures
     python -m ganlib stability-experiments [--root FOLDER]   remake notebook 04's shipped experiments
+    python -m ganlib game-experiments [--root FOLDER]        remake the shipped comparison of the games
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 
 from ganlib.data.mnist import ensure_mnist, load_mnist
 from ganlib.errors import GanlibError
-from ganlib.evaluate import metrics, stability
+from ganlib.evaluate import games, metrics, stability
 from ganlib.evaluate.classifier import RECIPES, accuracy, load_classifier, train_classifier
 from ganlib.evaluate.pretrained import load_generator
 from ganlib.evaluate.recipes import SHIPPED
@@ -29,6 +30,7 @@ INTERRUPTED = {
     "train-classifier": "the shipped classifier and its record are unchanged.",
     "report": "nothing was written.",
     "stability-experiments": "the shipped experiments are unchanged.",
+    "game-experiments": "the shipped comparison is unchanged.",
 }
 """What an interrupted command leaves behind, in a sentence."""
 
@@ -47,11 +49,17 @@ def print_report(root=None, samples: int = 10_000) -> None:
     print(ScoreTable(table))
 
 
-def remake_stability_experiments(root=None) -> None:
-    """Run notebook 04's experiments with every seed and replace the shipped results."""
+def remake_stability_experiments(root=None, which: str = "stability") -> None:
+    """Run notebook 04's experiments (or, for `which="games"`, the comparison of the games)
+    with every seed and replace the shipped results."""
     images, _ = load_mnist(root)
-    shipped = stability.run_all(images, metrics.real_reference(stability.SAMPLES, root))
-    stability.save(shipped)
+    reference = metrics.real_reference(stability.SAMPLES, root)
+    if which == "games":
+        shipped = games.run_all(images, reference)
+        stability.save(shipped, name=games.NAME)
+    else:
+        shipped = stability.run_all(images, reference)
+        stability.save(shipped)
     for name in shipped.scores:
         print(f"{name:26} Fréchet distance {', '.join(f'{value:.1f}' for value in shipped.frechet(name))}")
 
@@ -73,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     experiments = commands.add_parser("stability-experiments",
                                       help="run notebook 04's stability experiments with several seeds (about 40 minutes)")
     experiments.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
+    compared = commands.add_parser("game-experiments",
+                                   help="compare the games after 2014 on MNIST with several seeds (about an hour)")
+    compared.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "fetch-mnist":
@@ -83,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             print_report(args.root)
         elif args.command == "stability-experiments":
             remake_stability_experiments(args.root)
+        elif args.command == "game-experiments":
+            remake_stability_experiments(args.root, which="games")
         else:
             print(json.dumps(remake(args.name, args.root), indent=2))
     except GanlibError as error:

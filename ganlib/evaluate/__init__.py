@@ -9,9 +9,11 @@
                  for a team's own pictures, and the shipped ones
     pretrained   the shipped generators, their records and snapshots
     remake       training a shipped generator again, replacing its files only on success
-    experiments  fair comparisons: the same steps or seconds, seed and judge for every recipe
+    experiments  fair comparisons: the same steps, seed and judge for every recipe
     stability    notebook 04's shipped experiments: tricks and failures, three seeds each, and
                  the baseline's noise band that a verdict must clear
+    games        the games after 2014 and the two discriminator regularisers, compared the
+                 same way
 
 It builds on `ganlib.gan` and `ganlib.data`.
 """

@@ -25,6 +25,7 @@ import platform
 import statistics
 import time
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -60,14 +61,24 @@ SAMPLES = 2000
 KEPT_SAMPLES = 25  # of seed 0, for the pictures
 HISTORY_EVERY = 4  # of seed 0's training curves, every 4th step is kept
 NAME = "stability_experiments"
+COMMAND = "python -m ganlib stability-experiments"
 
 
 def changes(recipe: Recipe) -> str:
     """What `recipe` changes in the baseline, as `name=value` pairs: "real_label=0.9"."""
     baseline = Recipe()
-    changed = [f"{f.name}={getattr(recipe, f.name)!r}" for f in fields(Recipe)
+    changed = [f"{f.name}={_said(getattr(recipe, f.name))}" for f in fields(Recipe)
                if getattr(recipe, f.name) != getattr(baseline, f.name)]
     return ", ".join(changed) or "nothing: notebook 03's recipe"
+
+
+def _said(value) -> str:
+    """A setting as a reader would write it: MLPDiscriminator(spectral_norm=True) for a
+    network builder with settings, repr() for everything else."""
+    if isinstance(value, partial):
+        arguments = ", ".join(f"{name}={setting!r}" for name, setting in value.keywords.items())
+        return f"{value.func.__name__}({arguments})"
+    return repr(value)
 
 
 @dataclass
@@ -118,11 +129,13 @@ def auto_precision() -> str:
     return "bfloat16" if fast_bfloat16(pick_device()) else "float32"
 
 
-def run_all(images: torch.Tensor, reference: metrics.Classified, *, steps: int = STEPS,
-            seeds: tuple[int, ...] = SEEDS, samples: int = SAMPLES) -> Shipped:
-    """Train every recipe of TRICKS and FAILURES with every seed, and score each run."""
+def run_all(images: torch.Tensor, reference: metrics.Classified, *, recipes: dict[str, Recipe] | None = None,
+            command: str = COMMAND, steps: int = STEPS, seeds: tuple[int, ...] = SEEDS,
+            samples: int = SAMPLES) -> Shipped:
+    """Train every recipe (those of TRICKS and FAILURES unless told others, one of them named
+    "baseline") with every seed, and score each run. `command` is what remakes them."""
     started = time.perf_counter()
-    recipes = TRICKS | FAILURES
+    recipes = TRICKS | FAILURES if recipes is None else recipes
     scores: dict[str, list[metrics.Scores]] = {name: [] for name in recipes}
     outcomes: dict[str, experiments.Outcome] = {}
     for seed in seeds:
@@ -132,7 +145,7 @@ def run_all(images: torch.Tensor, reference: metrics.Classified, *, steps: int =
             if seed == seeds[0]:
                 outcomes[name] = outcome
     record = {
-        "command": "python -m ganlib stability-experiments", "steps": steps, "seeds": list(seeds),
+        "command": command, "steps": steps, "seeds": list(seeds),
         "samples": samples, "minutes": round((time.perf_counter() - started) / 60, 1),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} threads", "precision": auto_precision(),
         "torch": torch.__version__,
@@ -141,43 +154,45 @@ def run_all(images: torch.Tensor, reference: metrics.Classified, *, steps: int =
     return Shipped(scores, outcomes, record)
 
 
-def save(shipped: Shipped, folder: Path = WEIGHTS) -> None:
+def save(shipped: Shipped, folder: Path = WEIGHTS, name: str = NAME) -> None:
     """Write the figures (JSON) and seed 0's pictures and curves (.pt), both or neither."""
     figures = {**shipped.record, "runs": {name: [vars(scores) for scores in runs]
                                           for name, runs in shipped.scores.items()}}
     pictures = {
-        name: {
+        recipe: {
             "steps": outcome.steps, "seconds": outcome.seconds,
             "samples": ((outcome.samples[:KEPT_SAMPLES] + 1) * 127.5).round().to(torch.uint8),
-            "history": {key: values[HISTORY_EVERY - 1 :: HISTORY_EVERY]
-                        for key, values in outcome.history.state_dict().items()},
+            "history": outcome.history.every(HISTORY_EVERY).state_dict(),
         }
-        for name, outcome in shipped.outcomes.items()
+        for recipe, outcome in shipped.outcomes.items()
     }
     with replace_together(folder) as staging:
-        (staging / f"{NAME}.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n",
+        (staging / f"{name}.json").write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n",
                                               encoding="utf-8")
-        torch.save(pictures, staging / f"{NAME}.pt")
+        torch.save(pictures, staging / f"{name}.pt")
 
 
-def load_shipped(folder: Path = WEIGHTS) -> Shipped:
-    """The shipped experiments, as `run_all` made them."""
-    figures = json.loads((folder / f"{NAME}.json").read_text(encoding="utf-8"))
-    pictures = torch.load(folder / f"{NAME}.pt", weights_only=True)
-    scores = {name: [metrics.Scores(**run) for run in runs] for name, runs in figures.pop("runs").items()}
+def load_shipped(folder: Path = WEIGHTS, name: str = NAME) -> Shipped:
+    """The shipped experiments, as `run_all` made them (the stability experiments unless
+    `name` names others, such as `ganlib.evaluate.games.NAME`)."""
+    figures = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    pictures = torch.load(folder / f"{name}.pt", weights_only=True)
+    scores = {recipe: [metrics.Scores(**run) for run in runs] for recipe, runs in figures.pop("runs").items()}
     outcomes = {
-        name: experiments.Outcome(
-            name, kept["steps"], kept["seconds"], History.from_state_dict(kept["history"]),
-            kept["samples"].float() / 127.5 - 1, scores[name][0],
+        recipe: experiments.Outcome(
+            recipe, kept["steps"], kept["seconds"], History.from_state_dict(kept["history"]),
+            kept["samples"].float() / 127.5 - 1, scores[recipe][0],
         )
-        for name, kept in pictures.items()
+        for recipe, kept in pictures.items()
     }
     return Shipped(scores, outcomes, figures)
 
 
-def table(shipped: Shipped, names: list[str]) -> str:
-    """One line per recipe: what it changes, its Fréchet distance for each seed, the median,
-    and its verdict against the baseline's band."""
+def table(shipped: Shipped, names: list[str], recipes: dict[str, Recipe] | None = None) -> str:
+    """One line per recipe of `recipes` (TRICKS and FAILURES unless told others): what it
+    changes, its Fréchet distance for each seed, the median, and its verdict against the
+    baseline's band."""
+    recipes = TRICKS | FAILURES if recipes is None else recipes
     seeds = shipped.record["seeds"]
     lines = [f"{'recipe':25} {'changes':32} {'Fréchet distance, seeds ' + ', '.join(map(str, seeds)):30} "
              f"{'median':>7}  verdict"]
@@ -185,6 +200,6 @@ def table(shipped: Shipped, names: list[str]) -> str:
         runs = shipped.frechet(name)
         verdict = "the noise band: {:.1f} to {:.1f}".format(*shipped.baseline_band()) if name == "baseline" \
             else shipped.verdict(name)
-        lines.append(f"{name:25} {changes(TRICKS.get(name) or FAILURES[name]):32} "
+        lines.append(f"{name:25} {changes(recipes[name]):32} "
                      f"{'  '.join(f'{value:7.1f}' for value in runs):30} {statistics.median(runs):7.1f}  {verdict}")
     return "\n".join(lines)

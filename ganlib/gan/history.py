@@ -36,6 +36,11 @@ class History:
         for key in HISTORY_KEYS:
             getattr(self, key).append(stats[key])
 
+    def every(self, n: int) -> History:
+        """Every n-th record (the n-th, the 2n-th, ...): a lighter history to keep for plots."""
+        kept = {name: getattr(self, name)[n - 1 :: n] for name in ("step", "seconds", *HISTORY_KEYS)}
+        return History(loss=self.loss, **kept)
+
     def state_dict(self) -> dict[str, list | str]:
         return {"loss": self.loss} | {name: list(getattr(self, name)) for name in ("step", "seconds", *HISTORY_KEYS)}
 

@@ -30,6 +30,7 @@ from ganlib.errors import CheckpointError, InputError, RunInUse
 from ganlib.gan.checkpoint import check_architecture, load_checkpoint, read_checkpoint, save_checkpoint, set_aside
 from ganlib.gan.fit import Callback
 from ganlib.gan.game import GAN, check_gan
+from ganlib.gan.history import HISTORY_KEYS
 
 try:  # a lock on a file, released by the system when its process ends, however it ends
     import fcntl
@@ -255,8 +256,8 @@ class Checkpointer(Callback):
 
 def _sound(gan: GAN) -> bool:
     """False if the last step's losses or any weight are NaN or infinite (a diverged run)."""
-    last = [values[-1] for values in gan.history.state_dict().values() if values]
-    if not all(math.isfinite(value) for value in last):
+    history = gan.history
+    if len(history) and not all(math.isfinite(getattr(history, key)[-1]) for key in HISTORY_KEYS):
         return False
     networks = (gan.generator, gan.discriminator)
     return all(torch.isfinite(p).all() for network in networks for p in network.parameters())

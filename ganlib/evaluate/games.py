@@ -1,0 +1,48 @@
+"""The games after 2014 on MNIST, compared fairly and shipped with ganlib.
+
+Least squares, hinge and Wasserstein with its gradient penalty (`ganlib.gan.losses`), and
+the two ways to tame the discriminator, spectral normalisation and the R1 penalty, each as
+one change to notebook 03's recipe. The comparison is the stability experiments' (see
+`ganlib.evaluate.stability`): every recipe trains for the same number of generator steps,
+with the same three seeds, and is judged by the same Fréchet distance, whose spread over
+the baseline's seeds is the noise band that a change must leave to count. The Wasserstein
+critic takes five updates per generator step, so its runs cost about three times as much.
+
+`python -m ganlib game-experiments` runs them and writes `ganlib/weights/game_experiments.json`
+and `.pt`; `stability.load_shipped(name=games.NAME)` reads them back.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import torch
+
+from ganlib.evaluate import metrics, stability
+from ganlib.evaluate.recipes import Recipe
+from ganlib.gan.models import MLPDiscriminator
+
+SPECTRAL_D = partial(MLPDiscriminator, spectral_norm=True)
+
+GAMES: dict[str, Recipe] = {
+    "baseline": Recipe(),
+    "least squares": Recipe(loss="least-squares"),
+    "hinge": Recipe(loss="hinge"),
+    "Wasserstein-GP": Recipe(loss="wasserstein", gp_weight=10.0, critic_steps=5),
+    "spectral norm": Recipe(discriminator=SPECTRAL_D),
+    "hinge, spectral norm": Recipe(loss="hinge", discriminator=SPECTRAL_D),
+    "R1 penalty": Recipe(r1_gamma=1.0),
+}
+"""The baseline (notebook 03's recipe, the non-saturating 2014 game) and one change each.
+Hinge with spectral normalisation is the pair SAGAN and BigGAN train with. The Wasserstein
+critic keeps the WGAN-GP paper's penalty weight (10) and critic steps (5)."""
+
+NAME = "game_experiments"
+COMMAND = "python -m ganlib game-experiments"
+
+
+def run_all(images: torch.Tensor, reference: metrics.Classified, **budget) -> stability.Shipped:
+    """Train every recipe of GAMES with every seed and score each run (`budget`: the
+    `steps`, `seeds` and `samples` of `stability.run_all`, the same as the stability
+    experiments' unless told otherwise)."""
+    return stability.run_all(images, reference, recipes=GAMES, command=COMMAND, **budget)
