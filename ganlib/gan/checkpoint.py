@@ -271,6 +271,7 @@ def load_checkpoint(path: str | os.PathLike, gan: GAN, batches: Any = None) -> G
     gan.step = state["step"]
     gan.train_seconds = state["train_seconds"]
     gan.history = History.from_state_dict(state["history"])
+    gan.history.loss = gan.loss  # the game played from here on (a change of game is among the changes said below)
     gan.noise_rng.set_state(state["noise_rng"])
     torch.set_rng_state(state["torch_rng"])
     if changes:

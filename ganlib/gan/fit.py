@@ -148,7 +148,13 @@ def _next_batches(stream: Iterator[tuple], count: int) -> tuple | None:
     batches = [next(stream, None) for _ in range(count)]
     if any(batch is None for batch in batches):
         return None
-    return batches[0] if count == 1 else tuple(torch.cat(parts) for parts in zip(*batches))
+    if count == 1:
+        return batches[0]
+    if len({len(batch[0]) for batch in batches}) > 1:
+        raise InputError(f"D takes {count} updates per step, each on a batch of its own, and these batches differ in "
+                         f"size ({', '.join(str(len(batch[0])) for batch in batches)}): make every batch the same size "
+                         "(a DataLoader with drop_last=True, or ganlib.ShuffledBatches).")
+    return tuple(torch.cat(parts) for parts in zip(*batches))
 
 
 def _epochs(collection: Iterable) -> Iterator:
@@ -168,7 +174,7 @@ def _diverged_message(gan: GAN, stats: dict[str, float]) -> str:
     return (
         f"Training diverged at step {gan.step}: {values}.\n"
         "A loss that is NaN or infinite means the weights blew up. Try a lower learning "
-        "rate (for example half of it), and the non-saturating loss "
+        "rate (for example half of it); in the 2014 game, the non-saturating loss "
         "(loss='non-saturating'). The last checkpoint, if you saved one, is intact: "
         "resume from it with the new settings (ganlib.resume: the settings you give "
         "make_gan now apply from there on)."

@@ -134,6 +134,9 @@ def make_gan(
         raise InputError(f"betas must be a pair of numbers such as (0.5, 0.999); got {betas!r}.")
     betas = (checks.number(betas[0], "betas[0]", 0.0, 0.9999), checks.number(betas[1], "betas[1]", 0.0, 0.9999))
     checks.one_of(loss, "loss", LOSSES)
+    real_label = checks.number(real_label, "real_label", high=1.0, above=0.0)
+    r1_gamma = checks.number(r1_gamma, "r1_gamma", 0.0)
+    gp_weight = checks.number(gp_weight, "gp_weight", 0.0)
     _check_game(discriminator, loss, real_label, r1_gamma, gp_weight)
     checks.one_of(precision, "precision", PRECISIONS)
     ema_decay = checks.number(ema_decay, "ema_decay", 0.0, 0.9999)
@@ -148,10 +151,10 @@ def make_gan(
         noise_rng=torch.Generator(device=device).manual_seed(checks.seed(seed)),
         loss=loss,
         bfloat16=precision == "bfloat16" or (precision == "auto" and fast_bfloat16(device)),
-        real_label=checks.number(real_label, "real_label", high=1.0, above=0.0),
+        real_label=real_label,
         instance_noise=checks.number(instance_noise, "instance_noise", 0.0),
-        r1_gamma=checks.number(r1_gamma, "r1_gamma", 0.0),
-        gp_weight=checks.number(gp_weight, "gp_weight", 0.0),
+        r1_gamma=r1_gamma,
+        gp_weight=gp_weight,
         critic_steps=checks.whole_number(critic_steps, "critic_steps", 1),
         image_range=checks.value_range(image_range),
         augment=check_policy(augment),

@@ -18,24 +18,34 @@ minimises:
 With logits l and D = sigmoid(l): -log D = softplus(-l) and -log(1 - D) = softplus(l),
 which is what `binary_cross_entropy_with_logits` computes without rounding trouble.
 
-At its best, this D measures the Jensen-Shannon divergence between the real and the fake
-distributions, and that divergence is stuck at log 2 whenever the two do not overlap: then
-a perfect D exists, its sigmoid is flat (0 or 1) at every fake, and G learns nothing. The
-three later games answer that:
+Against the best D, this game measures the Jensen-Shannon divergence between the real and
+the fake distributions, and that divergence sits at its maximum, log 2, whenever the two
+do not overlap, however near or far the fakes are: then a perfect D exists, its loss is
+0, and moving the fakes a little changes nothing it measures. The minimax loss then gives
+G no gradient at all; the non-saturating one still gives one, but it follows the slope of
+D's logit, which nothing in the game keeps sensible (Arjovsky & Bottou, 2017). The later
+games:
 
 * **least squares** (LSGAN, Mao et al. 2017): D's raw output is asked to be 1 on real and
   0 on fake by a squared error, and G asks for 1 on its fakes. A squared error never
-  flattens: a fake far on the wrong side is pushed the harder the farther it is.
+  flattens in the score: a fake scored far on the wrong side is pushed the harder the
+  farther it is.
 * **hinge** (Lim & Ye 2017; SAGAN, BigGAN): D is asked for a score of at least +1 on real
   and at most -1 on fake, and stops caring beyond that margin (a support vector machine's
-  loss); G simply raises D's score of its fakes.
+  loss); G simply raises D's score of its fakes, so its loss never flattens either. (The
+  halving here makes D's gradients half those of the papers, which leave it out.)
 * **Wasserstein** (WGAN, Arjovsky et al. 2017): D becomes a *critic* whose score
   difference E[D(real)] - E[D(fake)] estimates how far the fakes must move to become the
-  real data (the earth mover's distance). That distance shrinks smoothly as the fakes
-  approach, even with no overlap at all, so G always has a slope to follow. The estimate
-  is only right if the critic is 1-Lipschitz (its score changes no faster than its input),
-  which `gradient_penalty` (WGAN-GP, Gulrajani et al. 2017) or spectral normalisation
-  (`ganlib.gan.models.spectral_normalise`) enforces.
+  real data (the earth mover's distance). Unlike the divergence, that distance shrinks
+  smoothly as the fakes approach, even with no overlap at all, so G has a slope to follow.
+  The estimate needs a critic that is 1-Lipschitz (its score changes no faster than its
+  input): `gradient_penalty` (WGAN-GP, Gulrajani et al. 2017) pushes its slope toward 1
+  where it is measured, and spectral normalisation (`ganlib.gan.models.spectral_normalise`)
+  bounds it by 1 everywhere, usually below, which scales the estimate down.
+
+Least squares and hinge change what G's loss does with a score; only the Wasserstein game
+changes what is measured. A gentle slope of D in x comes from taming D itself: spectral
+normalisation and the penalties.
 
 `r1_penalty` and `gradient_penalty` are regularisers that can be added to D's loss.
 """
@@ -60,12 +70,14 @@ UNDECIDED: dict[str, tuple[float, float | None]] = {
     "non-saturating": (math.log(2), 0.5),
     "minimax": (math.log(2), 0.5),
     "least-squares": (0.25, 0.5),
-    "hinge": (1.0, 0.0),
+    "hinge": (1.0, None),
     "wasserstein": (0.0, None),
 }
 """D's loss and its mean verdict when it cannot tell real from fake, for each game: D = 1/2
-everywhere for the first three, a score of 0 for the hinge loss. A critic's scores have no
-fixed level (adding a constant changes nothing), only their difference means something."""
+everywhere for the first three (with one-sided label smoothing, least squares' balance
+lies lower: the plots do not move it). In the hinge game D's loss is 1 for any constant
+score from -1 to +1, and a critic's scores have no fixed level (adding a constant changes
+nothing): there, no single verdict marks "can't tell"."""
 
 
 def discriminator_loss(
@@ -149,9 +161,11 @@ def gradient_penalty(
     (||grad_x critic(x)|| - 1)^2 at random points x on the lines between real and fake pairs.
 
     The Wasserstein estimate needs a critic whose slope is at most 1 everywhere. The best
-    critic has slope exactly 1 along the lines that carry fakes onto real data, so the
-    penalty checks the slope there: x = e · real + (1 - e) · fake with e ~ U(0, 1), one e
-    per pair, and asks its length to be 1. (The first WGAN clipped every weight into a
+    critic has slope exactly 1 along the lines that carry each fake onto the real point it
+    should become, so the penalty checks the slope on such lines: x = e · real + (1 - e) ·
+    fake with e ~ U(0, 1), one e per pair, and asks its length to be 1. Like the paper,
+    it pairs each fake with a random real example, not the best-matched one; the penalty
+    is soft, and only holds where it is measured. (The first WGAN clipped every weight into a
     small box instead, which makes the critic too simple and slow to train.) The penalty is
     itself differentiated when the critic steps (`create_graph=True`), and `rng` draws the
     points, so a seeded run is repeatable. A critic with batch normalisation would mix the

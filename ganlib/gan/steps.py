@@ -39,7 +39,8 @@ from ganlib.gan.losses import discriminator_loss, generator_loss, gradient_penal
 def discriminator_step(
     gan: GAN, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None = None
 ) -> dict[str, float]:
-    """Step 4: one update of D, to score `real` as real (1) and `fake` as fake (0).
+    """Step 4: one update of D, to score `real` as real and `fake` as fake (1 and 0 in the
+    2014 game; in the others, as its loss defines them).
 
     For a conditional GAN, `labels` are the digits of the real batch, and the fakes were
     made for the same digits. With `gan.r1_gamma` or `gan.gp_weight` above 0, D's loss also
@@ -158,7 +159,7 @@ def _critic_batches(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None) -
                          f"{steps} batches of the same size, one after the other; got {len(real)} examples. "
                          "ganlib.fit draws them for you.")
     parts = list(real.chunk(steps))
-    return parts, [None] * steps if labels is None else list(labels.chunk(steps))
+    return parts, ([None] * steps if labels is None else list(labels.chunk(steps)))
 
 
 def _judge(gan: GAN, images: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:

@@ -55,7 +55,7 @@ def compare_histories(histories: dict[str, History], smooth: int = 50) -> Figure
         _draw_losses(losses, history, smooth)
         losses.set_title(f"{name}: losses")
         _draw_d_outputs(verdicts, history, smooth)
-        verdicts.set_title(f"{name}: D's verdicts")
+        verdicts.set_title(f"{name}: D's verdicts" if history.loss in CROSS_ENTROPY_GAMES else f"{name}: D's scores")
     return fig
 
 

@@ -20,8 +20,8 @@ from ganlib.gan.steps import discriminator_step, generator_step, train_step
 DATASETS = {"ring": ring, "square": square}
 WASSERSTEIN_TOY = {"gp_weight": 0.1, "critic_steps": 5}
 """The critic's settings in the WGAN-GP paper's toy experiments: a light penalty, and five
-critic updates per generator update (with one, the critic never nears the distance and
-the fakes do not find the bumps)."""
+critic updates per generator update (with one, the seeded test run covers at most half
+the ring; with five, at least three quarters of it)."""
 
 
 class Playground:

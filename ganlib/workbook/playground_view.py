@@ -10,9 +10,8 @@ the strongest push of the game's own loss).
 Press "D step" a few times and watch the map sharpen; press "G step" and watch the fakes
 follow the arrows. Switch the loss to "minimax" and see the arrows shrink where D is
 confident: that is the saturation of notebook 02, made visible. The later games
-("least-squares", "hinge", "wasserstein") start over with a D trained for them: in the
-Wasserstein game the map is a smooth slope, and the arrows stay long however sure the
-critic is.
+("least-squares", "hinge", "wasserstein") start over with a D trained for them; a
+critic's map is coloured around the middle of its scores, which have no fixed level.
 """
 
 from __future__ import annotations
