@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import ganlib
+from ganlib.errors import InputError
 from ganlib.evaluate import games, metrics, stability
 
 
@@ -29,3 +30,10 @@ def test_the_games_run_save_and_load_back_under_their_own_name(tmp_path, mnist_r
     assert loaded.frechet("R1 penalty") == pytest.approx(made.frechet("R1 penalty"))
     table = stability.table(loaded, list(games.GAMES), games.GAMES)
     assert "MLPDiscriminator(spectral_norm=True)" in table and table.count("\n") == len(games.GAMES)
+
+
+def test_experiments_not_made_yet_say_how_to_make_them(tmp_path):
+    with pytest.raises(InputError, match="python -m ganlib game-experiments"):
+        stability.load_shipped(tmp_path, name=games.NAME)
+    with pytest.raises(InputError, match="n must be a whole number"):
+        ganlib.History().every(0)

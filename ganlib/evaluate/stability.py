@@ -30,6 +30,7 @@ from pathlib import Path
 
 import torch
 
+from ganlib.errors import InputError
 from ganlib.evaluate import experiments, metrics
 from ganlib.evaluate.classifier import WEIGHTS
 from ganlib.evaluate.recipes import Recipe
@@ -175,6 +176,9 @@ def save(shipped: Shipped, folder: Path = WEIGHTS, name: str = NAME) -> None:
 def load_shipped(folder: Path = WEIGHTS, name: str = NAME) -> Shipped:
     """The shipped experiments, as `run_all` made them (the stability experiments unless
     `name` names others, such as `ganlib.evaluate.games.NAME`)."""
+    if not (folder / f"{name}.json").exists():
+        raise InputError(f"No experiments named {name!r} are saved in {folder}: make them with "
+                         f"`python -m ganlib {name.replace('_', '-')}`.")
     figures = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
     pictures = torch.load(folder / f"{name}.pt", weights_only=True)
     scores = {recipe: [metrics.Scores(**run) for run in runs] for recipe, runs in figures.pop("runs").items()}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ganlib import checks
+
 HISTORY_KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 """What is recorded at every step: both losses, and D's mean verdict on the real batch and
 on the fakes (`ganlib.gan.losses.verdicts`: D(x) and D(G(z)) as probabilities in the 2014
@@ -38,6 +40,7 @@ class History:
 
     def every(self, n: int) -> History:
         """Every n-th record (the n-th, the 2n-th, ...): a lighter history to keep for plots."""
+        n = checks.whole_number(n, "n", 1)
         kept = {name: getattr(self, name)[n - 1 :: n] for name in ("step", "seconds", *HISTORY_KEYS)}
         return History(loss=self.loss, **kept)
 

@@ -230,7 +230,8 @@ def _draw_curve(ax, steps: list[int], values: list[float], smooth: int, label: s
 
 def _draw_losses(ax, history: History, smooth: int) -> None:
     """Both losses, and D's loss where it cannot tell real from fake (log 2 in the 2014 game)."""
-    _draw_curve(ax, history.step, history.d_loss, smooth, "D loss", "tab:blue")
+    critic = history.loss == "wasserstein"  # its loss is minus its estimate of the distance
+    _draw_curve(ax, history.step, history.d_loss, smooth, "D loss (−distance)" if critic else "D loss", "tab:blue")
     _draw_curve(ax, history.step, history.g_loss, smooth, "G loss", "tab:orange")
     undecided = UNDECIDED[history.loss][0]
     said = "log 2" if history.loss in CROSS_ENTROPY_GAMES else f"{undecided:g}"
