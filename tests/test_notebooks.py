@@ -34,7 +34,7 @@ TINY = {
     "03_mnist_gan": {"EPOCHS": 1, "MAX_MINUTES": 0.15, "DASHBOARD_EVERY": 40, "RUN_NAME": "papermill-test"},
     "04_dcgan_and_stability": {"MLP_STEPS": 15, "DCGAN_STEPS": 5, "SCORE_EVERY": 5, "STEPS": 10, "SAMPLES": 150},
     "05_evaluating_gans": {"SAMPLES": 300},
-    "06_creative_exploration": {"BOARD_SIZE": 12, "EVOLUTION_SIZE": 6},
+    "06_creative_exploration": {"BOARD_SIZE": 12, "EVOLUTION_SIZE": 6, "CONDITIONAL_STEPS": 20},
     "07_challenges_ethics_next": {"SAMPLES": 50},
     "08_creative_session": {"TRAIN_MINUTES": 0.05, "BOARD_SIZE": 12, "PICKS": [3, 10, 5], "SAMPLES": 260},
 }
@@ -309,6 +309,20 @@ def test_notebook_05_explains_why_its_floor_differs_from_notebook_04s():
     printed = float(re.search(r"record, on another draw of 10,000 samples: Fréchet distance ([\d.]+)",
                               text_of(read("05_evaluating_gans"))).group(1))
     assert printed == round(ganlib.pretrained.record("mlp_mnist")["figures"]["frechet"], 2)
+
+
+def test_notebook_06s_own_conditional_gan_reads_as_asked_at_least_four_times_in_five():
+    """'After the full 2,400 steps the classifier reads most of your generator's digits as the
+    digit asked for (... at least four in five)', 'the shipped generator's, which trained about
+    six times longer', and the shipped one's share printed is the shipped generator's."""
+    notebook = read("06_creative_exploration")
+    text = text_of(notebook)
+    steps, share = re.search(r"your conditional GAN after ([\d,]+) steps .*reads (\d+)% as the digit asked for", text).groups()
+    assert int(steps.replace(",", "")) == 2400 and int(share) >= 80
+    shipped = ganlib.pretrained.record("conditional_mlp_mnist")["steps"]
+    assert f"the shipped one, after {shipped:,} steps" in text and f"trained for {shipped:,} steps" in "\n".join(
+        c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert 5.5 <= shipped / 2400 <= 6.5  # "about six times longer"
 
 
 def test_notebook_06_straight_middles_carry_less_ink_than_spherical_ones():
