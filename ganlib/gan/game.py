@@ -137,7 +137,8 @@ def make_gan(
     real_label = checks.number(real_label, "real_label", high=1.0, above=0.0)
     r1_gamma = checks.number(r1_gamma, "r1_gamma", 0.0)
     gp_weight = checks.number(gp_weight, "gp_weight", 0.0)
-    _check_game(discriminator, loss, real_label, r1_gamma, gp_weight)
+    d_has_batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
+    _check_game(discriminator, loss, real_label, r1_gamma, gp_weight, d_has_batch_norm)
     checks.one_of(precision, "precision", PRECISIONS)
     ema_decay = checks.number(ema_decay, "ema_decay", 0.0, 0.9999)
     device = pick_device(device)
@@ -158,7 +159,7 @@ def make_gan(
         critic_steps=checks.whole_number(critic_steps, "critic_steps", 1),
         image_range=checks.value_range(image_range),
         augment=check_policy(augment),
-        d_has_batch_norm=any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules()),
+        d_has_batch_norm=d_has_batch_norm,
         generator_ema=copy.deepcopy(generator).requires_grad_(False) if ema_decay > 0 else None,
         ema_decay=ema_decay,
         history=History(loss=loss),
@@ -217,7 +218,8 @@ def _check_networks(generator: nn.Module, discriminator: nn.Module) -> None:
                          "with a conditional discriminator, or neither.")
 
 
-def _check_game(discriminator: nn.Module, loss: str, real_label: float, r1_gamma: float, gp_weight: float) -> None:
+def _check_game(discriminator: nn.Module, loss: str, real_label: float, r1_gamma: float, gp_weight: float,
+                d_has_batch_norm: bool) -> None:
     """Refuse settings that the game `loss` cannot play with, naming why."""
     if loss in ("hinge", "wasserstein") and real_label != 1.0:
         raise InputError(f"Label smoothing (real_label={real_label}) sets a target for D's verdict on real data, "
@@ -227,8 +229,7 @@ def _check_game(discriminator: nn.Module, loss: str, real_label: float, r1_gamma
         raise InputError("The Wasserstein loss needs a critic whose slope is at most 1: pass gp_weight=10 (WGAN-GP), "
                          "or build the discriminator with spectral_norm=True. Without either, its scores grow "
                          "without bound.")
-    batch_norm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in discriminator.modules())
-    if batch_norm and (r1_gamma > 0 or gp_weight > 0):
+    if d_has_batch_norm and (r1_gamma > 0 or gp_weight > 0):
         raise InputError("A gradient penalty needs each example's own gradient, and batch normalisation in the "
                          "discriminator mixes the examples of a batch: use a discriminator without it.")
 
