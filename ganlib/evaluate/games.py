@@ -21,6 +21,7 @@ from functools import partial
 
 import torch
 
+from ganlib.errors import InputError
 from ganlib.evaluate import metrics, stability
 from ganlib.evaluate.recipes import Recipe
 from ganlib.gan.models import MLPDiscriminator
@@ -52,3 +53,27 @@ def run_all(images: torch.Tensor, reference: metrics.Classified, **budget) -> st
     `steps`, `seeds` and `samples` of `stability.run_all`, the same as the stability
     experiments' unless told otherwise)."""
     return stability.run_all(images, reference, recipes=GAMES, command=COMMAND, **budget)
+
+
+def time_table(shipped: stability.Shipped) -> str:
+    """What each recipe's steps cost: seed 0's training time per step, as a multiple of the
+    baseline's, and how many baseline steps would fill the same time. Equal steps are not
+    equal time: a recipe whose steps cost twice as much must do better than a baseline
+    given twice the steps before it saves anyone time."""
+    baseline = shipped.outcomes["baseline"]
+    per_step = baseline.seconds / baseline.steps
+    lines = [f"{'recipe':25} {'ms per step':>11} {'× baseline':>10} {'baseline steps in the same time':>32}"]
+    for name, outcome in shipped.outcomes.items():
+        seconds = outcome.seconds / outcome.steps
+        lines.append(f"{name:25} {1000 * seconds:11.0f} {seconds / per_step:10.1f} "
+                     f"{round(outcome.seconds / per_step):32,}")
+    return "\n".join(lines)
+
+
+def equal_time_steps(shipped: stability.Shipped, name: str) -> int:
+    """How many steps of recipe `name` fit in the time the baseline took for its steps, in
+    seed 0's shipped runs: the length of a run of `name` that is fair at equal time."""
+    if name not in shipped.outcomes:
+        raise InputError(f"{name!r} is not among the shipped games: choose one of {sorted(shipped.outcomes)}.")
+    baseline, game = shipped.outcomes["baseline"], shipped.outcomes[name]
+    return max(1, round(baseline.seconds / (game.seconds / game.steps)))

@@ -56,6 +56,9 @@ FAILURES: dict[str, Recipe] = {
     "minimax G loss": Recipe(loss="minimax"),
     "data in [0, 1]": Recipe(data_in_zero_one=True),
 }
+RECIPES: dict[str, Recipe] = TRICKS | FAILURES
+"""Every recipe of the stability experiments."""
+
 STEPS = 2400
 SEEDS = (0, 1, 2)
 SAMPLES = 2000
@@ -136,7 +139,7 @@ def run_all(images: torch.Tensor, reference: metrics.Classified, *, recipes: dic
     """Train every recipe (those of TRICKS and FAILURES unless told others, one of them named
     "baseline") with every seed, and score each run. `command` is what remakes them."""
     started = time.perf_counter()
-    recipes = TRICKS | FAILURES if recipes is None else recipes
+    recipes = RECIPES if recipes is None else recipes
     scores: dict[str, list[metrics.Scores]] = {name: [] for name in recipes}
     outcomes: dict[str, experiments.Outcome] = {}
     for seed in seeds:
@@ -196,14 +199,15 @@ def table(shipped: Shipped, names: list[str], recipes: dict[str, Recipe] | None 
     """One line per recipe of `recipes` (TRICKS and FAILURES unless told others): what it
     changes, its Fréchet distance for each seed, the median, and its verdict against the
     baseline's band."""
-    recipes = TRICKS | FAILURES if recipes is None else recipes
+    recipes = RECIPES if recipes is None else recipes
     seeds = shipped.record["seeds"]
-    lines = [f"{'recipe':25} {'changes':32} {'Fréchet distance, seeds ' + ', '.join(map(str, seeds)):30} "
+    width = max([32] + [len(changes(recipes[name])) for name in names])
+    lines = [f"{'recipe':25} {'changes':{width}} {'Fréchet distance, seeds ' + ', '.join(map(str, seeds)):30} "
              f"{'median':>7}  verdict"]
     for name in names:
         runs = shipped.frechet(name)
         verdict = "the noise band: {:.1f} to {:.1f}".format(*shipped.baseline_band()) if name == "baseline" \
             else shipped.verdict(name)
-        lines.append(f"{name:25} {changes(recipes[name]):32} "
+        lines.append(f"{name:25} {changes(recipes[name]):{width}} "
                      f"{'  '.join(f'{value:7.1f}' for value in runs):30} {statistics.median(runs):7.1f}  {verdict}")
     return "\n".join(lines)
