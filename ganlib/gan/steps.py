@@ -130,13 +130,11 @@ def train_step(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None = None)
     real_parts, label_parts = _critic_batches(gan, real, labels)
     for part, part_labels in zip(real_parts[:-1], label_parts[:-1]):  # the extra critic updates
         with torch.no_grad(), gan.autocast():
-            z = sample_noise(gan, len(part))
-            extra_fake = gan.generator(z) if part_labels is None else gan.generator(z, part_labels)
+            extra_fake = _fakes(gan, len(part), part_labels)
         discriminator_step(gan, part, extra_fake, part_labels)
     real, labels = real_parts[-1], label_parts[-1]
     with gan.autocast():
-        z = sample_noise(gan, len(real))
-        fake = gan.generator(z) if labels is None else gan.generator(z, labels)  # used by both updates
+        fake = _fakes(gan, len(real), labels)  # used by both updates
     stats = discriminator_step(gan, real, fake, labels)
     stats |= generator_step(gan, fake, labels)
     update_ema(gan)
@@ -160,6 +158,13 @@ def _critic_batches(gan: GAN, real: torch.Tensor, labels: torch.Tensor | None) -
                          "ganlib.fit draws them for you.")
     parts = list(real.chunk(steps))
     return parts, ([None] * steps if labels is None else list(labels.chunk(steps)))
+
+
+def _fakes(gan: GAN, count: int, labels: torch.Tensor | None) -> torch.Tensor:
+    """Steps 3 and 5a's fakes: `count` fresh noise vectors through G (for `labels`' digits,
+    in a conditional GAN)."""
+    z = sample_noise(gan, count)
+    return gan.generator(z) if labels is None else gan.generator(z, labels)
 
 
 def _judge(gan: GAN, images: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
