@@ -82,7 +82,7 @@ def read_cells(path: Path) -> list[dict]:
 
 
 def lesson_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
-    """The workbook's lesson notebooks, 00 to 07, in order."""
+    """The workbook's lesson notebooks, in order."""
     return sorted(folder.glob("0*.ipynb"))
 
 

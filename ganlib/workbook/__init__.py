@@ -7,6 +7,7 @@
     lesson02         notebook 02's theory: the losses' gradients, D*, mode collapse
     playground       notebook 02's 2-D playground: the model
     playground_view  its picture, buttons and sliders
+    lesson09         notebook 09's experiments: bumps apart, D's slope, the games on the ring
     upload           an upload button that saves a team's own images into a folder
     exercises/       the friendly checks of the exercises, one module per notebook
 """

@@ -31,3 +31,4 @@ from ganlib.workbook.exercises.notebook05 import (
 from ganlib.workbook.exercises.notebook06 import check_06_midpoint_lengths, check_06_asked_for, check_06_evolved_zeros
 from ganlib.workbook.exercises.notebook07 import check_07_labelled, check_07_which_is_copied, check_07_session_plan
 from ganlib.workbook.exercises.notebook08 import check_08_near_copy_line, check_08_exported, check_08_direction
+from ganlib.workbook.exercises.notebook09 import check_09_distance, check_09_gentlest, check_09_best_game
