@@ -539,6 +539,8 @@ def test_notebook_09_part_4_holds_for_the_shipped_games_and_its_live_run():
     cost = (lambda o: o.seconds / o.steps)(shipped.outcomes["Wasserstein-GP"]) / \
         (lambda o: o.seconds / o.steps)(shipped.outcomes["baseline"])
     assert 3.5 <= cost <= 5
+    minutes = {name: outcome.seconds / 60 for name, outcome in shipped.outcomes.items()}
+    assert round(minutes.pop("Wasserstein-GP")) == 12 and all(2.3 <= m <= 3.5 for m in minutes.values())  # '12', 'about 3'
     assert verdicts["hinge"] == verdicts["spectral norm"] == "within the noise"
     worse = {name for name, verdict in verdicts.items() if verdict == "worse"}
     assert worse == {"least squares", "hinge, spectral norm", "R1 penalty"}

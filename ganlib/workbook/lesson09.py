@@ -7,9 +7,8 @@
   back, and what spectral normalisation, the R1 penalty and the gradient penalty do to it.
 * `ring_games` (Part 3): whole GANs, one per game, trained on the ring of eight bumps.
 
-Every discriminator here learns through the workbook's own `discriminator_step`, the one
-notebook 03 trains with, and every GAN through `ganlib.fit`.
-"""
+Every discriminator here learns through the workbook's own `discriminator_step`, every GAN
+through `ganlib.fit`."""
 
 from __future__ import annotations
 
@@ -128,14 +127,13 @@ def plot_separation(row: Separation) -> Figure:
         bumps = ax.twinx()
         bumps.fill_between(x.squeeze(1).numpy(), real.density(x).numpy(), color="0.6", alpha=0.5, label="real")
         bumps.fill_between(x.squeeze(1).numpy(), fake.density(x).numpy(), color="tab:orange", alpha=0.4, label="fake")
-        bumps.set_yticks([])
+        bumps.set(yticks=[])
         bumps.legend(fontsize=8, loc="center right")
         ax.plot(x.squeeze(1).numpy(), values.numpy(), color="tab:blue", linewidth=2)
-        ax.set_zorder(bumps.get_zorder() + 1)
+        ax.set_zorder(bumps.get_zorder() + 1)  # the curve over the shaded bumps
         ax.patch.set_visible(False)
         ax.set_title(f"{title}\nfakes {row.distance:g} away", fontsize=9)
-        ax.set_xlabel("x")
-        ax.set_ylabel(label)
+        ax.set(xlabel="x", ylabel=label)
     fig.tight_layout()
     return fig
 
@@ -192,10 +190,8 @@ def slopes_on_ring(tamings: dict[str, dict] | None = None, checkpoints: tuple[in
     for name, options in tamings.items():
         rng = torch.Generator().manual_seed(seed)
         gan = make_toy_gan(2, hidden=HIDDEN, seed=seed, **options)
-        done = 0
-        for steps in sorted(checkpoints):
+        for done, steps in zip((0, *sorted(checkpoints)), sorted(checkpoints)):  # `done`: the previous checkpoint
             train_alone(gan, data, fakes, steps - done, rng)
-            done = steps
             measured.append(slope_map(gan.discriminator, data, name, steps))
     return measured
 
@@ -212,9 +208,7 @@ def slopes_table(measured: list[Slopes]) -> str:
 def plot_slopes(measured: list[Slopes]) -> Figure:
     """The slope maps of each discriminator's last checkpoint, on one logarithmic colour
     scale, with the ring's eight centres (crosses) and the fakes' spread (dashed circle)."""
-    last = {}
-    for slopes in measured:
-        last[slopes.name] = slopes  # the later checkpoint replaces the earlier
+    last = {slopes.name: slopes for slopes in measured}  # the later checkpoint replaces the earlier
     norm = LogNorm(vmin=0.05, vmax=max(50.0, max(s.largest for s in last.values())))
     fig = Figure(figsize=(2.9 * len(last) + 0.8, 3.2), layout="constrained")
     centres = ring().means
@@ -225,8 +219,7 @@ def plot_slopes(measured: list[Slopes]) -> Figure:
         ax.scatter(*centres.T.numpy(), s=16, c="cyan", marker="x")
         ax.add_patch(Circle((0, 0), FAKE_SPREAD, fill=False, color="cyan", linestyle="--"))
         ax.set_title(f"{slopes.name}\n{slopes.steps:,} updates: steepest {slopes.largest:.1f}", fontsize=8)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
     fig.colorbar(image, ax=fig.axes, label="|grad_x D(x)|, the slope", shrink=0.85)
     return fig
 
@@ -298,14 +291,9 @@ def plot_ring_games(runs: dict[str, list[RingRun]]) -> Figure:
             ax = fig.add_subplot(rows, columns, r * columns + c + 1)
             ax.scatter(*centres.T.numpy(), s=14, c="darkgreen", marker="x")
             ax.scatter(*run.samples.T.numpy(), s=1, c="indigo", alpha=0.3)
-            ax.set_xlim(-VIEW, VIEW)
-            ax.set_ylim(-VIEW, VIEW)
-            ax.set_aspect("equal")
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set(xlim=(-VIEW, VIEW), ylim=(-VIEW, VIEW), aspect="equal", xticks=[], yticks=[])
             ax.set_title(f"seed {run.seed}: {run.covered}/8", fontsize=8)
-            if c == 0:
-                ax.set_ylabel(name, fontsize=8)
+            ax.set_ylabel(name if c == 0 else "", fontsize=8)  # each row's game, once
     fig.tight_layout()
     return fig
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import statistics
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ganlib.evaluate.games import GAMES
 from ganlib.evaluate.stability import Shipped
 from ganlib.workbook.exercises.feedback import Feedback, exercise, number
-from ganlib.workbook.lesson09 import Slopes
+
+if TYPE_CHECKING:  # only for the annotation: the lesson's module imports matplotlib, which `import ganlib` must not
+    from ganlib.workbook.lesson09 import Slopes
 
 
 @exercise(waiting_for="a distance")
