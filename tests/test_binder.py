@@ -21,7 +21,10 @@ Where this differs from Binder, and why:
   here GANLIB_DATA points at the MNIST already on this machine, so it only checks it.
 
 It takes minutes (most of it unpacking PyTorch), so it is marked `binder`: deselect it
-with `-m "not binder"`.
+with `-m "not binder"`. It also takes disk: PyPI's PyTorch brings NVIDIA's CUDA libraries,
+about 6 GB installed, beside the test run's own environment. Where the temporary folder
+has less than FREE_GB_NEEDED free, the test is skipped and says how much it found (a pip
+run out of space would fail halfway, on a machine that has nothing wrong but its disk).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
 PIP_SETTINGS = {"PIP_RETRIES": "0", "PIP_TIMEOUT": "10", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 STEP_TIMEOUT_S = 900
+FREE_GB_NEEDED = 10.0  # the image's venv (6 GB with PyPI's PyTorch) and the wheels pip holds while installing (3 GB)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,11 @@ def binder(tmp_path_factory: pytest.TempPathFactory, mnist_root: Path) -> Iterat
     """Build the simulated image once: venv, requirements.txt, postBuild. The venv (GBs,
     mostly PyTorch) is deleted afterwards; pytest would otherwise keep it in its tmp folders."""
     work = tmp_path_factory.mktemp("binder")
+    free_gb = shutil.disk_usage(work).free / 1e9
+    if free_gb < FREE_GB_NEEDED:
+        pytest.skip(f"the simulated Binder image needs about {FREE_GB_NEEDED:.0f} GB free in {work.parent} "
+                    f"(PyTorch with its CUDA libraries); {free_gb:.1f} GB are free. Free some, or set TMPDIR "
+                    "to a folder on a larger disk.")
     workbook = copy_workbook(work / "workbook")
     venv = work / "venv"
     env = image_env(venv, work, mnist_root)
