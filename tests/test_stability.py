@@ -10,6 +10,7 @@ import ganlib
 from ganlib.errors import InputError
 from ganlib.evaluate import experiments, metrics, stability
 from ganlib.evaluate.recipes import Recipe
+from ganlib.gan.models import DCGANDiscriminator, DCGANGenerator
 from ganlib.pictures.scores import plot_learning_curves, plot_outcomes
 
 
@@ -34,6 +35,8 @@ def test_changes_names_what_a_recipe_changes_in_the_baseline():
     assert stability.changes(Recipe()) == "nothing: notebook 03's recipe"
     assert stability.changes(Recipe(real_label=0.9)) == "real_label=0.9"
     assert stability.changes(stability.TRICKS["Adam beta1 0.5, lr 2e-4"]) == "lr=0.0002, betas=(0.5, 0.99)"
+    dcgan = Recipe(DCGANGenerator, DCGANDiscriminator)  # another baseline: only what differs from it is named
+    assert stability.changes(Recipe(DCGANGenerator, DCGANDiscriminator, loss="hinge"), dcgan) == "loss='hinge'"
 
 
 def test_the_shipped_experiments_hold_every_recipe_and_seed():

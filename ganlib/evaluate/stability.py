@@ -68,9 +68,10 @@ NAME = "stability_experiments"
 COMMAND = "python -m ganlib stability-experiments"
 
 
-def changes(recipe: Recipe) -> str:
-    """What `recipe` changes in the baseline, as `name=value` pairs: "real_label=0.9"."""
-    baseline = Recipe()
+def changes(recipe: Recipe, baseline: Recipe | None = None) -> str:
+    """What `recipe` changes in `baseline` (notebook 03's recipe unless told another), as
+    `name=value` pairs: "real_label=0.9"."""
+    baseline = Recipe() if baseline is None else baseline
     changed = [f"{f.name}={_said(getattr(recipe, f.name))}" for f in fields(Recipe)
                if getattr(recipe, f.name) != getattr(baseline, f.name)]
     return ", ".join(changed) or "nothing: notebook 03's recipe"
@@ -201,13 +202,14 @@ def table(shipped: Shipped, names: list[str], recipes: dict[str, Recipe] | None 
     baseline's band."""
     recipes = RECIPES if recipes is None else recipes
     seeds = shipped.record["seeds"]
-    width = max([32] + [len(changes(recipes[name])) for name in names])
+    said = {name: changes(recipes[name], recipes.get("baseline")) for name in names}
+    width = max([32] + [len(said[name]) for name in names])
     lines = [f"{'recipe':25} {'changes':{width}} {'Fréchet distance, seeds ' + ', '.join(map(str, seeds)):30} "
              f"{'median':>7}  verdict"]
     for name in names:
         runs = shipped.frechet(name)
         verdict = "the noise band: {:.1f} to {:.1f}".format(*shipped.baseline_band()) if name == "baseline" \
             else shipped.verdict(name)
-        lines.append(f"{name:25} {changes(recipes[name]):{width}} "
+        lines.append(f"{name:25} {said[name]:{width}} "
                      f"{'  '.join(f'{value:7.1f}' for value in runs):30} {statistics.median(runs):7.1f}  {verdict}")
     return "\n".join(lines)
