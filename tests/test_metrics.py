@@ -13,6 +13,7 @@ from ganlib.data.letterforms import load_letterforms
 from ganlib.evaluate import metrics
 from ganlib.evaluate.classifier import WEIGHTS, accuracy, load_classifier, weights_path
 from ganlib.evaluate.pretrained import load_snapshots
+from ganlib.evaluate.recipes import SHIPPED
 
 
 def gaussian_features(n: int, shift: float = 0.0, dims: int = 8, seed: int = 0) -> torch.Tensor:
@@ -144,3 +145,47 @@ def test_snapshot_series_loads_as_images_in_range():
 def test_shipped_weights_stay_small():
     total = sum(path.stat().st_size for path in WEIGHTS.iterdir())
     assert total < 15 * 2**20, f"ganlib/weights holds {total / 2**20:.1f} MB"
+
+
+@pytest.mark.mnist
+def test_read_as_asked_counts_the_samples_read_as_the_class_asked_for():
+    images, labels = ganlib.load_mnist(train=False)
+    in_turn = torch.cat([images[labels == digit][:50] for digit in range(10)]).view(10, 50, 1, 28, 28)
+    obeying = in_turn.transpose(0, 1).reshape(500, 1, 28, 28)  # 0, 1, ..., 9, 0, 1, ...: as sample_generator asks
+    assert metrics.read_as_asked(obeying, 10) > 0.95
+    assert metrics.read_as_asked(obeying.roll(1, dims=0), 10) < 0.05  # every sample one digit off
+    with pytest.raises(ganlib.InputError, match="classes"):
+        metrics.read_as_asked(obeying, 1)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_each_shipped_record_says_how_its_generator_was_made(name):
+    made, record = SHIPPED[name], ganlib.pretrained.record(name)
+    assert record["command"] == f"python -m ganlib train-pretrained {name}"
+    assert (record["epochs"], record["seed"]) == (made.epochs, made.seed)
+    for setting in ("batch_size", "lr", "ema_decay"):
+        assert record[setting] == getattr(made.recipe, setting), setting
+    assert tuple(record["betas"]) == made.recipe.betas
+    assert record.get("loss", "non-saturating") == made.recipe.loss  # the records made before losses had a choice
+
+
+def test_the_shipped_dcgan_trails_the_mlp_on_every_measure_but_recall_as_notebook_04_says():
+    dcgan, mlp = (ganlib.pretrained.record(name) for name in ("dcgan_mnist", "mlp_mnist"))
+    assert dcgan["figures"]["frechet"] > mlp["figures"]["frechet"]
+    for measure in ("entropy_bits", "confidence", "classifier_score", "precision", "density", "coverage"):
+        assert dcgan["figures"][measure] < mlp["figures"][measure], measure
+    assert dcgan["figures"]["recall"] > mlp["figures"]["recall"]
+    # "its Fréchet distance stayed between 24 and 30 from step 8,000 on"
+    assert all(24 <= distance <= 30 for step, distance in dcgan["frechet_by_step"].items() if int(step) >= 8000)
+    assert 8 <= mlp["figures"]["frechet"] <= 12  # "where the MLP's came down to about 10"
+    assert (dcgan["epochs"], dcgan["loss"]) == (40, "hinge")
+
+
+def test_the_generators_weights_as_notebook_04_counts_them():
+    weights = {name: sum(p.numel() for p in ganlib.pretrained.load_generator(name).parameters())
+               for name in ("dcgan_mnist", "mlp_mnist")}
+    assert weights == {"dcgan_mnist": 356_385, "mlp_mnist": 1_486_352}
+
+
+def test_the_shipped_conditional_generator_draws_the_digit_asked_for():
+    assert ganlib.pretrained.record("conditional_mlp_mnist")["read_as_asked"] >= 0.95

@@ -217,6 +217,15 @@ def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> to
     ])
 
 
+def read_as_asked(samples: torch.Tensor, classes: int, classifier: str = "mnist") -> float:
+    """How well a conditional generator obeys: the share of its `samples`, drawn by
+    `sample_generator` (the classes asked for in turn: 0, 1, ..., 0, 1, ...), that the
+    classifier reads as the class that was asked for. 1/classes is chance; 1 is obedience."""
+    classes = checks.whole_number(classes, "classes", 2)
+    asked = torch.arange(len(samples)) % classes
+    return (classify(samples, classifier).probabilities.argmax(dim=1) == asked).float().mean().item()
+
+
 def only_digits(samples: torch.Tensor, digits: list[int]) -> torch.Tensor:
     """The samples that the classifier reads as one of `digits`: a stand-in for a
     generator that has collapsed onto those digits."""

@@ -8,7 +8,8 @@
    not always the best.
 3. Only if training ran to its end, store it in half precision (2 bytes per weight
    instead of 4: the MLP takes 3 MB), with a JSON record of the command, seed, settings,
-   time and figures, and the snapshot series where the recipe asks for one.
+   time and figures (for a conditional generator also how often the classifier reads
+   the class that was asked for), and the snapshot series where the recipe asks for one.
 
 The new files are written beside the shipped ones and replace them only once all of them
 are complete: a remake that is interrupted (Ctrl-C) or fails leaves the shipped generator,
@@ -108,7 +109,7 @@ def remake(name: str = "mlp_mnist", root=None) -> dict:
             "command": f"python -m ganlib train-pretrained {name}",
             "collection": made.collection,
             "epochs": made.epochs,
-            **{key: getattr(made.recipe, key) for key in ("batch_size", "lr", "betas", "ema_decay")},
+            **{key: getattr(made.recipe, key) for key in ("batch_size", "lr", "betas", "ema_decay", "loss")},
             "seed": made.seed,
             "precision": "bfloat16" if gan.bfloat16 else "float32",
             "steps": gan.step,
@@ -118,6 +119,8 @@ def remake(name: str = "mlp_mnist", root=None) -> dict:
             "torch": torch.__version__,
             "date": time.strftime("%Y-%m-%d"),
             "figures": {key: round(value, 4) for key, value in scored.row().items()},
+            **({"read_as_asked": round(metrics.read_as_asked(samples, gan.generator.classes, made.collection), 4)}
+               if conditional else {}),
             "class_counts": scored.class_counts,
             "frechet_by_step": keeper.frechet_by_step,
         }
