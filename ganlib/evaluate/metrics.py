@@ -210,19 +210,23 @@ def sample_generator(generator: nn.Module, n: int = 10_000, seed: int = 0) -> to
                          f'("mlp_mnist"), or gan.sampler); got {type(generator).__name__}.')
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(checks.seed(seed)))
     classes = getattr(generator, "classes", None)
-    labels = None if classes is None else torch.arange(n) % classes
+    labels = None if classes is None else classes_in_turn(n, classes)
     chunks = range(0, n, BATCH)
     return torch.cat([
         generate(generator, z[i : i + BATCH], None if labels is None else labels[i : i + BATCH]).cpu() for i in chunks
     ])
 
 
+def classes_in_turn(n: int, classes: int) -> torch.Tensor:
+    """The labels `sample_generator` asks a conditional generator for: 0, 1, ..., 0, 1, ..."""
+    return torch.arange(n) % classes
+
+
 def read_as_asked(samples: torch.Tensor, classes: int, classifier: str = "mnist") -> float:
     """How well a conditional generator obeys: the share of its `samples`, drawn by
-    `sample_generator` (the classes asked for in turn: 0, 1, ..., 0, 1, ...), that the
-    classifier reads as the class that was asked for. 1/classes is chance; 1 is obedience."""
-    classes = checks.whole_number(classes, "classes", 2)
-    asked = torch.arange(len(samples)) % classes
+    `sample_generator` (the classes asked for in turn), that the classifier reads as the
+    class that was asked for. 1/classes is chance; 1 is obedience."""
+    asked = classes_in_turn(len(samples), checks.whole_number(classes, "classes", 2))
     return (classify(samples, classifier).probabilities.argmax(dim=1) == asked).float().mean().item()
 
 
