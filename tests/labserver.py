@@ -71,7 +71,9 @@ def running_lab(
             cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=process_env, start_new_session=True,
         )
     try:
-        yield Lab(port, _wait_for_token(process, log), log)
+        token = _wait_for_token(process, log)
+        _wait_for_port(process, port, log)
+        yield Lab(port, token, log)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -86,3 +88,18 @@ def _wait_for_token(process: subprocess.Popen, log: Path) -> str:
         assert time.monotonic() < deadline, f"JupyterLab did not start within {START_TIMEOUT_S} s"
         time.sleep(0.5)
     return match.group(1)
+
+
+def _wait_for_port(process: subprocess.Popen, port: int, log: Path) -> None:
+    """Returns once the lab accepts connections. Jupyter Server prints its address before
+    it binds the port (the bind is queued on its event loop), so the token alone is not
+    enough on a busy machine: a request sent in between is refused."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"JupyterLab did not listen on port {port} within {START_TIMEOUT_S} s"
+            time.sleep(0.2)
