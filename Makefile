@@ -10,7 +10,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/0*.ipynb))
 # Jupyter refuses to run as root unless told; containers often run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test browser site workbook answers clean-venv
+.PHONY: lab test browser site workbook answers translations clean-venv
 
 # The environment: installed only when pyproject.toml or the installer changes, so a second
 # run installs nothing. `make lab` installs what a participant needs (tools/install.py lab:
@@ -67,6 +67,13 @@ workbook: $(LAB_STAMP)
 # The facilitators' answer sheet, workshop/answers.md, made from the notebooks' hidden
 # solutions (a test fails when it is out of date).
 answers: $(LAB_STAMP)
+	$(BIN)/python workshop/make_answers.py
+
+# The Chinese edition: notebooks/zh-CN/ built from the English notebooks and translations/zh-CN/
+# (nothing is executed), the glossary's GLOSSARY.md, and the Chinese answer sheet. It then
+# lists any cell whose translation is missing or made from an older English text.
+translations: $(LAB_STAMP)
+	$(BIN)/python tools/translations.py
 	$(BIN)/python workshop/make_answers.py
 
 clean-venv:

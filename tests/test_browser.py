@@ -305,3 +305,48 @@ def test_a_team_uploads_its_pictures_and_runs_the_session_on_them(lab, page, tmp
     assert save_screenshot(board, "browser-08_idea_board_of_uploads.png").stat().st_size > 5_000
     assert cells.nth(cell_index(name, "widgets.evolution_board(")).locator("img.widget-image").count() == 12
     assert not saves, f"JupyterLab saved files: {saves}"
+
+
+def set_interface_language(lab: Lab, locale: str) -> None:
+    """Choose JupyterLab's interface language, as Settings → Language does, for this lab's user."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{lab.base_url}/lab/api/settings/@jupyterlab/translation-extension:plugin",
+        data=json.dumps({"raw": json.dumps({"locale": locale})}).encode(), method="PUT",
+        headers={"Authorization": f"token {lab.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204, response.status
+
+
+def test_a_chinese_notebook_runs_in_jupyterlabs_chinese_interface(lab, page):
+    name = "zh-CN/01_what_is_a_gan.ipynb"
+    set_interface_language(lab, "zh_CN")  # the language pack that make lab installs
+    try:
+        page.goto(lab.notebook_url(name))
+        for menu in ("文件", "编辑", "运行", "内核"):
+            page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{menu}$")).wait_for()
+        cells = len(nbformat.read(NOTEBOOKS / name, as_version=4).cells)
+        page.wait_for_function("([css, n]) => document.querySelectorAll(css).length === n",
+                               arg=[f"{NOTEBOOK} .jp-Cell", cells])
+        page.locator(f"{NOTEBOOK} h1", has_text="什么是 GAN").wait_for()
+        page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| 空闲$")).wait_for()
+        choose_menu(page, "编辑", "清除所有单元格的输出")
+        page.wait_for_function(f"css => ({PROMPTS_JS})(css).every(p => p === '[ ]:')", arg=PROMPTS)
+        choose_menu(page, "运行", "运行所有单元格")
+        wait_until_cells_ran_in(page, "空闲")
+        page.locator(f"{NOTEBOOK} .jp-Cell").first.click()  # the first cell, at the top of the page
+        page.locator(f"{NOTEBOOK} h1", has_text="什么是 GAN").wait_for()
+        save_screenshot(page, "chinese-notebook-in-chinese-jupyterlab.png")
+    finally:
+        set_interface_language(lab, "en")
+
+
+def wait_until_cells_ran_in(page: sync_api.Page, idle: str) -> None:
+    """Like wait_until_cells_ran, for an interface whose status bar says `idle` when idle."""
+    page.wait_for_function(
+        """css => { const prompts = [...document.querySelectorAll(css)];
+                    return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim())); }""",
+        arg=PROMPTS, timeout=RUN_TIMEOUT_MS)
+    page.locator("#jp-main-statusbar").get_by_text(re.compile(rf"\| {idle}$")).wait_for()

@@ -97,6 +97,21 @@ def test_readme_binder_badge_opens_the_setup_check_in_this_repository():
     assert (ROOT / badge.group(2)).is_file()
 
 
+def test_the_chinese_readme_has_a_binder_badge_for_the_chinese_notebooks_and_links_back():
+    readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    repository = _pyproject()["urls"]["Repository"].removeprefix("https://github.com/")
+    badges = re.findall(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/HEAD\?urlpath=lab/tree/(\S+?)\)", readme)
+    assert (repository, "notebooks/zh-CN/00_setup_check.ipynb") in badges
+    assert all((ROOT / path).is_file() for _, path in badges)
+    assert "(README.md)" in readme.split("\n## ")[0] and "(README.zh-CN.md)" in (ROOT / "README.md").read_text().split("\n## ")[0]
+
+
+def test_the_chinese_readme_opens_with_the_same_two_commands():
+    readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    first_block = re.search(r"```bash\n(.*?)```", readme, re.S).group(1)
+    assert [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()] == ["make lab", "make test"]
+
+
 def test_ci_runs_the_readme_test_command():
     script = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test\b", script, re.M)
@@ -187,5 +202,7 @@ def test_binder_link_command_reads_the_git_remote_and_says_what_is_wrong(tmp_pat
     printed = subprocess.run([sys.executable, script], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     link = "https://mybinder.org/v2/gh/team/gan-workbook/HEAD?urlpath=lab/tree/notebooks/00_setup_check.ipynb"
     assert link in printed and f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({link})" in printed
+    chinese = link.replace("notebooks/", "notebooks/zh-CN/")
+    assert f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({chinese})" in printed
     local = subprocess.run([sys.executable, script, "--url", str(tmp_path)], capture_output=True, text=True)
     assert local.returncode == 1 and "public repository" in local.stderr

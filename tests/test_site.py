@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+CHINESE_NOTEBOOKS = sorted((ROOT / "notebooks" / "zh-CN").glob("0*.ipynb"))
 BUILDER = ROOT / "tools" / "build_site.py"
 EMBEDDED_PNG = re.compile(r"<img\b[^>]*\bsrc=\"data:image/png;base64,", re.I)
 
@@ -43,12 +44,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_site_has_an_index_and_one_page_per_notebook(site):
     expected = ["index.html", *(f"{source.stem}.html" for source in NOTEBOOKS)]
-    assert sorted(path.name for path in site.iterdir()) == sorted(expected)
+    assert sorted(path.name for path in site.iterdir()) == sorted([*expected, "zh-CN"])
+    assert sorted(path.name for path in (site / "zh-CN").iterdir()) == sorted(expected)
+    assert [source.name for source in CHINESE_NOTEBOOKS] == [source.name for source in NOTEBOOKS]
+
+
+def test_every_page_switches_to_the_same_page_in_the_other_language(site):
+    for name in ["index.html", *(f"{source.stem}.html" for source in NOTEBOOKS)]:
+        english = (site / name).read_text(encoding="utf-8")
+        chinese = (site / "zh-CN" / name).read_text(encoding="utf-8")
+        assert f'<a class="site-language" href="zh-CN/{name}">中文</a>' in english, name
+        assert f'<a class="site-language" href="../{name}">English</a>' in chinese, name
+    index = (site / "zh-CN" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in index and "全部笔记本" not in index  # the index is the list itself
+    page = (site / "zh-CN" / "02_the_algorithm.html").read_text(encoding="utf-8")
+    assert '<a href="index.html">全部笔记本</a>' in page
+    assert "<title>02 · " in page and re.search(r"[\u4e00-\u9fff]", re.search(r"<title>(.*?)</title>", page).group(1))
 
 
 def test_every_notebook_has_a_page_with_all_its_figures(site):
-    for source in NOTEBOOKS:
-        page = (site / f"{source.stem}.html").read_text(encoding="utf-8")
+    for source in NOTEBOOKS + CHINESE_NOTEBOOKS:
+        folder = site / "zh-CN" if source.parent.name == "zh-CN" else site
+        page = (folder / f"{source.stem}.html").read_text(encoding="utf-8")
         expected = png_outputs(nbformat.read(source, as_version=4))
         assert len(EMBEDDED_PNG.findall(page)) == expected, f"{source.name}: expected {expected} embedded figures"
     assert any(png_outputs(nbformat.read(source, as_version=4)) for source in NOTEBOOKS), "no notebook has figures"
@@ -80,7 +97,7 @@ def test_each_page_links_to_its_neighbours_and_the_index(site):
 
 
 def test_pages_need_no_network_for_styles_or_images(site):
-    for page in site.glob("*.html"):
+    for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<img\b[^>]*\bsrc=\"https?:", text), page.name
         assert not re.search(r"<link\b[^>]*\bhref=\"https?:", text), page.name

@@ -56,11 +56,23 @@ def agenda_rows(title: str) -> list[tuple[int, int, list[str]]]:
     return rows
 
 
-def test_answers_file_is_up_to_date():
-    committed = (WORKSHOP / "answers.md").read_text(encoding="utf-8")
-    assert committed == make_answers.render(), (
-        "workshop/answers.md differs from what the notebooks' exercises give: run make answers"
+@pytest.mark.parametrize("language", make_answers.LANGUAGES, ids=lambda language: language.answers.name)
+def test_answers_file_is_up_to_date(language):
+    committed = language.answers.read_text(encoding="utf-8")
+    assert committed == make_answers.render(language), (
+        f"workshop/{language.answers.name} differs from what the notebooks' exercises give: run make answers"
     )
+
+
+def test_the_chinese_answers_have_the_english_solutions_and_checks():
+    english = [make_answers.read_notebook(path) for path in NOTEBOOKS]
+    chinese = [make_answers.read_notebook(path, make_answers.CHINESE)
+               for path in make_answers.lesson_notebooks(make_answers.CHINESE.notebooks)]
+    assert [n.path.name for n in chinese] == [n.path.name for n in english]
+    for ours, theirs in zip(chinese, english):
+        assert [(e.number, e.solution, e.check_call, e.given) for e in ours.exercises] == [
+            (e.number, e.solution, e.check_call, e.given) for e in theirs.exercises], ours.path.name
+        assert make_answers.stated_run_time(ours.path, make_answers.CHINESE) == make_answers.stated_run_time(theirs.path)
 
 
 def test_every_exercise_has_a_check_and_a_solution():
@@ -104,7 +116,7 @@ def test_agenda_gives_every_notebook_its_stated_run_time(title):
         )
 
 
-@pytest.mark.parametrize("page", ["README.md", "answers.md"])
+@pytest.mark.parametrize("page", ["README.md", "answers.md", "README.zh-CN.md", "answers.zh-CN.md"])
 def test_links_to_repository_files_exist(page):
     text = (WORKSHOP / page).read_text(encoding="utf-8")
     targets = [target for target in LINK.findall(text) if not re.match(r"[a-z][a-z+.-]*:|#", target)]
@@ -115,7 +127,7 @@ def test_links_to_repository_files_exist(page):
         assert path.exists(), f"workshop/{page} links to {target}, which does not exist"
 
 
-@pytest.mark.parametrize("page", ["README.md", "answers.md"])
+@pytest.mark.parametrize("page", ["README.md", "answers.md", "README.zh-CN.md", "answers.zh-CN.md"])
 def test_links_within_the_page_lead_to_a_heading(page):
     text = (WORKSHOP / page).read_text(encoding="utf-8")
     text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # a "#" in code is no heading

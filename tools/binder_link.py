@@ -8,7 +8,8 @@ mybinder.org builds an image from a public repository that it fetches itself, so
 link names one repository: the badge in the README opens the copy at the workbook's home
 address, not yours. Push your copy to a public GitHub or GitLab repository (or any public
 git host), then run this in your clone: it reads the remote's address and prints the link
-that opens notebook 00 in JupyterLab, and a badge to paste into your README. Launch the
+that opens notebook 00 in JupyterLab, and a badge to paste into your README; then the same
+for the Chinese edition (notebooks/zh-CN/), for README.zh-CN.md. Launch the
 link once before the workshop so that mybinder.org builds and caches the image.
 Standard library only: it runs without the workbook's environment.
 """
@@ -22,6 +23,7 @@ import sys
 import urllib.parse
 
 FIRST_NOTEBOOK = "notebooks/00_setup_check.ipynb"
+FIRST_CHINESE_NOTEBOOK = "notebooks/zh-CN/00_setup_check.ipynb"
 BADGE = "https://mybinder.org/badge_logo.svg"
 
 
@@ -78,11 +80,14 @@ def main() -> int:
     parser.add_argument("--ref", default="HEAD", help="branch, tag or commit (default: HEAD, the default branch)")
     args = parser.parse_args()
     try:
-        link = binder_link(args.url or remote_url(args.remote), args.ref)
+        remote = args.url or remote_url(args.remote)
+        link = binder_link(remote, args.ref)
     except RemoteError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"Binder link:\n  {link}\n\nBadge for your README:\n  {badge_markdown(link)}")
+    chinese = binder_link(remote, args.ref, FIRST_CHINESE_NOTEBOOK)
+    print(f"Binder link:\n  {link}\n\nBadge for your README:\n  {badge_markdown(link)}\n\n"
+          f"The Chinese edition (中文版), for README.zh-CN.md:\n  {chinese}\n  {badge_markdown(chinese)}")
     return 0
 
 

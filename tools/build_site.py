@@ -9,7 +9,9 @@ needs no network and a page can be opened straight from the disk or sent as one 
 At view time the pages ask a CDN for MathJax, require.js and Mermaid (nbconvert's defaults, for
 LaTeX, widget state and diagrams); the notebooks use none of them, so offline they look the same.
 
-Each page gets a bar with links to the previous notebook, the index and the next one.
+Each page gets a bar with links to the previous notebook, the index and the next one, and
+to the same page in the other language: the English pages are at the top of the site, the
+Chinese ones (notebooks/zh-CN/) in its folder zh-CN/.
 """
 
 from __future__ import annotations
@@ -33,6 +35,35 @@ NAV_STYLE = (
     "margin:0.5em auto;padding:0.6em 1em;font-family:sans-serif;background:#f4f4f4;border-radius:6px}"
     ".site-nav a{text-decoration:none}</style>"
 )
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of the site: where its notebooks are, its folder in the site, its words."""
+
+    language: str  # the pages' lang attribute
+    notebooks: Path
+    folder: str  # "" for the site's top, else a subfolder
+    title: str
+    all_notebooks: str
+    intro: str
+    unexecuted: str
+    other_language: str  # the switch's label, in the other language's own words
+
+
+ENGLISH = Edition(
+    "en", NOTEBOOKS, "", SITE_TITLE, "All notebooks",
+    "The notebooks as committed, with their outputs. To run them, use <code>make lab</code> "
+    "or the Binder badge of the README.",
+    "(committed without outputs: run it in JupyterLab to see them)", "中文",
+)
+CHINESE = Edition(
+    "zh-CN", NOTEBOOKS / "zh-CN", "zh-CN", "GAN 动手学教程", "全部笔记本",
+    "已提交的笔记本及其输出（代码和输出与英文版相同）。要运行它们，请使用 <code>make lab</code> "
+    "或 README.zh-CN.md 中的 Binder 徽章。",
+    "（提交时没有输出：请在 JupyterLab 中运行以查看）", "English",
+)
+EDITIONS = (ENGLISH, CHINESE)
 
 
 @dataclass(frozen=True)
@@ -61,14 +92,25 @@ def has_outputs(notebook: nbformat.NotebookNode) -> bool:
     return any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
-def nav_bar(pages: list[Page], index: int) -> str:
-    """Links to the previous page, the index and the next page (where there is one)."""
+def switch_link(edition: Edition, other: Edition | None, filename: str) -> str:
+    """A link to the same page in the other language (the site's language switch)."""
+    if other is None:
+        return ""
+    up = "../" if edition.folder else ""
+    into = f"{other.folder}/" if other.folder else ""
+    return f'<a class="site-language" href="{up}{into}{filename}">{html.escape(edition.other_language)}</a>'
+
+
+def nav_bar(pages: list[Page], index: int, edition: Edition = ENGLISH, switch: str = "") -> str:
+    """Links to the previous page, the index and the next page (where there is one), and the
+    same page in the other language."""
     previous = f'<a href="{pages[index - 1].filename}">&larr; {html.escape(pages[index - 1].title)}</a>' if index > 0 else "<span></span>"
     following = (
         f'<a href="{pages[index + 1].filename}">{html.escape(pages[index + 1].title)} &rarr;</a>'
         if index + 1 < len(pages) else "<span></span>"
     )
-    return f'<nav class="site-nav">{previous}<a href="index.html">All notebooks</a>{following}</nav>'
+    middle = f'<span><a href="index.html">{html.escape(edition.all_notebooks)}</a> {switch}</span>'
+    return f'<nav class="site-nav">{previous}{middle}{following}</nav>'
 
 
 def with_nav(page_html: str, nav: str) -> str:
@@ -86,37 +128,50 @@ def render_notebook(notebook: nbformat.NotebookNode, title: str) -> str:
     return body
 
 
-def index_page(pages: list[Page], unexecuted: set[str]) -> str:
+def index_page(pages: list[Page], unexecuted: set[str], edition: Edition = ENGLISH, switch: str = "") -> str:
     """The site's front page: every notebook in order, linked by its title."""
     items = []
     for page in pages:
-        note = " <em>(committed without outputs: run it in JupyterLab to see them)</em>" if page.filename in unexecuted else ""
+        note = f" <em>{html.escape(edition.unexecuted)}</em>" if page.filename in unexecuted else ""
         items.append(f'<li><a href="{page.filename}">{html.escape(page.title)}</a>{note}</li>')
     return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(SITE_TITLE)}</title>\n'
+        f'<!DOCTYPE html>\n<html lang="{edition.language}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(edition.title)}</title>\n"
         '<style>body{font-family:sans-serif;max-width:800px;margin:2em auto;line-height:1.6}</style>\n'
-        f"</head>\n<body>\n<h1>{html.escape(SITE_TITLE)}</h1>\n"
-        "<p>The notebooks as committed, with their outputs. To run them, use <code>make lab</code> "
-        "or the Binder badge of the README.</p>\n"
+        f"</head>\n<body>\n<p>{switch}</p>\n<h1>{html.escape(edition.title)}</h1>\n"
+        f"<p>{edition.intro}</p>\n"
         f'<ol start="0">\n{chr(10).join(items)}\n</ol>\n</body>\n</html>\n'
     )
 
 
-def build_site(output: Path, notebooks: list[Path] | None = None) -> list[Path]:
-    """Write one page per notebook and index.html into `output`; return the files written."""
-    sources = notebooks if notebooks is not None else sorted(NOTEBOOKS.glob("0*.ipynb"))
+def build_edition(output: Path, edition: Edition, sources: list[Path], other: Edition | None) -> list[Path]:
+    """One language's pages and index in `output`; the switch leads to `other` (None: no switch)."""
     read = {source: nbformat.read(source, as_version=4) for source in sources}
     pages = [Page(source, notebook_title(read[source], source.stem)) for source in sources]
     output.mkdir(parents=True, exist_ok=True)
     written = []
     for position, page in enumerate(pages):
         target = output / page.filename
-        target.write_text(with_nav(render_notebook(read[page.source], page.title), nav_bar(pages, position)), encoding="utf-8")
+        nav = nav_bar(pages, position, edition, switch_link(edition, other, page.filename))
+        target.write_text(with_nav(render_notebook(read[page.source], page.title), nav), encoding="utf-8")
         written.append(target)
     unexecuted = {page.filename for page in pages if not has_outputs(read[page.source])}
     index = output / "index.html"
-    index.write_text(index_page(pages, unexecuted), encoding="utf-8")
+    index.write_text(index_page(pages, unexecuted, edition, switch_link(edition, other, "index.html")), encoding="utf-8")
     return [index, *written]
+
+
+def build_site(output: Path, notebooks: list[Path] | None = None) -> list[Path]:
+    """Write one page per notebook and index.html into `output`, in English, and the same in
+    Chinese into `output`/zh-CN, each page with a switch to the other language; return the
+    files written. Given `notebooks`, only those, in English, without a switch."""
+    if notebooks is not None:
+        return build_edition(output, ENGLISH, notebooks, None)
+    written = []
+    for edition, other in ((ENGLISH, CHINESE), (CHINESE, ENGLISH)):
+        folder = output / edition.folder if edition.folder else output
+        written += build_edition(folder, edition, sorted(edition.notebooks.glob("0*.ipynb")), other)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT, help="folder for the site (default: build/site)")
     args = parser.parse_args(argv)
     written = build_site(args.output)
-    print(f"{len(written)} pages in {args.output}; open {args.output / 'index.html'}")
+    print(f"{len(written)} pages in {args.output}; open {args.output / 'index.html'} "
+          f"(中文: {args.output / 'zh-CN' / 'index.html'})")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Write workshop/answers.md: every exercise of the workbook with its solution, in one place.
+"""Write workshop/answers.md: every exercise of the workbook with its solution, in one place,
+and workshop/answers.zh-CN.md, the same from the Chinese notebooks.
 
 The answer sheet is made from the notebooks themselves, so it always says what the
 notebooks' hidden solutions say. Each notebook ends with two or three exercises, written
@@ -11,12 +12,15 @@ the same way:
 3. a markdown cell holding the solution, hidden in an HTML `<details>` block whose
    summary is "Show a solution", as one fenced `python` code block.
 
+The Chinese notebooks write the same pieces in Chinese ("**练习 N：**", "查看参考答案"); a
+`Language` holds each edition's patterns and the words of its answer sheet.
+
 This script finds those pieces in order and writes them out. It stops with a message
 naming the notebook if an exercise lacks its check or its solution, so a notebook that
 breaks the pattern cannot silently drop out of the answer sheet.
 
-    .venv/bin/python workshop/make_answers.py           write workshop/answers.md
-    .venv/bin/python workshop/make_answers.py --check   only say whether it is up to date
+    .venv/bin/python workshop/make_answers.py           write workshop/answers.md and answers.zh-CN.md
+    .venv/bin/python workshop/make_answers.py --check   only say whether they are up to date
 
 (`make answers` runs the first.)
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -34,14 +39,80 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 ANSWERS = REPO / "workshop" / "answers.md"
 
-EXERCISE = re.compile(r"^\*\*Exercise (\d+)(?: \(([^)]*)\))?\.\*\*\s*", re.MULTILINE)
-"""The start of an exercise prompt: "**Exercise 2.**" or "**Exercise 3 (wrap-up).**"."""
-SOLUTION = re.compile(r"<details>\s*<summary>Show a solution</summary>\s*```python\n(.*?)\n```\s*</details>", re.DOTALL)
-"""A hidden solution: one python code block inside a collapsed <details> block."""
 CHECK = re.compile(r"ganlib\.exercises\.(check_\w+)\(")
 """The call of an exercise's check helper, in the cell that checks the answer."""
-RUN_TIME = re.compile(r"\*\*Run time:\*\* about (\d+) minute")
-"""A notebook's stated run time on a 2-core laptop (the pattern tests/test_notebooks.py checks)."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """How one edition of the notebooks writes the pieces this script looks for, and the words
+    of its answer sheet. The Chinese notebooks (notebooks/zh-CN/) have the same code cells as
+    the English ones; only their markdown differs."""
+
+    notebooks: Path
+    answers: Path
+    exercise: re.Pattern
+    """The start of an exercise prompt: "**Exercise 2.**" or "**Exercise 3 (wrap-up).**"."""
+    solution: re.Pattern
+    """A hidden solution: one python code block inside a collapsed <details> block."""
+    run_time: re.Pattern
+    """A notebook's stated run time on a 2-core laptop (the pattern tests/test_notebooks.py checks)."""
+    words: dict[str, str]
+
+
+ENGLISH = Language(
+    notebooks=NOTEBOOKS,
+    answers=ANSWERS,
+    exercise=re.compile(r"^\*\*Exercise (\d+)(?: \(([^)]*)\))?\.\*\*\s*", re.MULTILINE),
+    solution=re.compile(r"<details>\s*<summary>Show a solution</summary>\s*```python\n(.*?)\n```\s*</details>", re.DOTALL),
+    run_time=re.compile(r"\*\*Run time:\*\* about (\d+) minute"),
+    words={
+        "title": "Answers to every exercise",
+        "intro": (
+            "For facilitators: the {count} exercises of the workbook, each with its prompt, the\n"
+            "solution that the notebook hides under *Show a solution*, and the check that marks it.\n"
+            "Several exercises have more than one right answer (the checks accept them); the one\n"
+            "here is the notebook's own.\n\n"
+            "This file is made from the notebooks by `workshop/make_answers.py`: do not edit it by\n"
+            "hand. After changing a notebook's exercises, run `make answers`.\n\n"
+            "Back to the [facilitator guide](README.md)."
+        ),
+        "contents_line": ": {count} exercises",
+        "notebook": "Notebook: ",
+        "exercise": "Exercise {number}",
+        "label": " ({label})",
+        "given": "Given in the notebook, run before the answer:",
+        "solution": "**Solution:**",
+        "checked_by": "**Checked by** `ganlib.exercises.{check}` ({folder}), in the notebook's answer cell:",
+    },
+)
+
+CHINESE = Language(
+    notebooks=NOTEBOOKS / "zh-CN",
+    answers=REPO / "workshop" / "answers.zh-CN.md",
+    exercise=re.compile(r"^\*\*练习 (\d+)(?:（([^）]*)）)?：\*\*\s*", re.MULTILINE),
+    solution=re.compile(r"<details>\s*<summary>查看参考答案</summary>\s*```python\n(.*?)\n```\s*</details>", re.DOTALL),
+    run_time=re.compile(r"\*\*运行时间：\*\* ?在 2 核笔记本电脑 CPU 上约 (\d+) 分钟"),
+    words={
+        "title": "全部练习的参考答案",
+        "intro": (
+            "写给主持人：本教程的全部 {count} 道练习，每道都附有题目、笔记本中藏在“查看参考答案”里的\n"
+            "参考答案，以及批改它的检查函数。有几道练习不止一种正确答案（检查函数都会接受），这里给出的\n"
+            "是笔记本自带的那一种。\n\n"
+            "本文件由 `workshop/make_answers.py` 从中文笔记本生成，请不要手工修改。修改练习后，运行\n"
+            "`make translations`（它会重建中文笔记本）和 `make answers`。\n\n"
+            "返回[主持人指南](README.zh-CN.md)。English: [answers.md](answers.md)。"
+        ),
+        "contents_line": "：{count} 道练习",
+        "notebook": "笔记本：",
+        "exercise": "练习 {number}",
+        "label": "（{label}）",
+        "given": "笔记本中已给出、需在作答前运行的代码：",
+        "solution": "**参考答案：**",
+        "checked_by": "**检查函数：** `ganlib.exercises.{check}`（{folder}），在笔记本的作答单元格中调用：",
+    },
+)
+LANGUAGES = (ENGLISH, CHINESE)
 
 
 class NotebookPatternError(Exception):
@@ -86,16 +157,16 @@ def lesson_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(folder.glob("0*.ipynb"))
 
 
-def stated_run_time(path: Path) -> int:
+def stated_run_time(path: Path, language: Language = ENGLISH) -> int:
     """The run time, in minutes, that a notebook states near its top ("**Run time:** about N minutes")."""
     markdown = "\n".join(cell_source(c) for c in read_cells(path) if c["cell_type"] == "markdown")
-    found = RUN_TIME.search(markdown)
+    found = language.run_time.search(markdown)
     if not found:
         raise NotebookPatternError(f"{path.name} states no run time ('**Run time:** about N minutes').")
     return int(found.group(1))
 
 
-def read_notebook(path: Path) -> Notebook:
+def read_notebook(path: Path, language: Language = ENGLISH) -> Notebook:
     """Find every exercise of the notebook at `path`, with its check and its hidden solution."""
     cells = read_cells(path)
     title = cell_source(cells[0]).splitlines()[0].lstrip("# ").strip()
@@ -103,8 +174,8 @@ def read_notebook(path: Path) -> Notebook:
     current: Exercise | None = None
     for cell in cells:
         source = cell_source(cell)
-        if cell["cell_type"] == "markdown" and (start := EXERCISE.search(source)):
-            if len(EXERCISE.findall(source)) > 1:
+        if cell["cell_type"] == "markdown" and (start := language.exercise.search(source)):
+            if len(language.exercise.findall(source)) > 1:
                 raise NotebookPatternError(f"{path.name}: one markdown cell holds several exercise prompts.")
             _finish(current, path)
             current = Exercise(int(start.group(1)), start.group(2) or "", source[start.end():].strip())
@@ -120,7 +191,7 @@ def read_notebook(path: Path) -> Notebook:
                 current.check_call = source.strip()
             else:
                 current.given.append(source.strip())
-        elif solution := SOLUTION.search(source):
+        elif solution := language.solution.search(source):
             if not current.check_name:
                 raise NotebookPatternError(f"{path.name}, exercise {current.number}: a solution comes before any check.")
             current.solution = solution.group(1).strip("\n")
@@ -154,46 +225,36 @@ def quoted(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
 
 
-def render_notebook(notebook: Notebook) -> str:
+def render_notebook(notebook: Notebook, language: Language = ENGLISH) -> str:
     """One notebook's section of the answer sheet."""
-    link = f"../notebooks/{notebook.path.name}"
-    parts = [f"## {notebook.title}", f"Notebook: [`{notebook.path.name}`]({link})"]
+    words = language.words
+    link = Path(os.path.relpath(notebook.path, language.answers.parent)).as_posix()
+    folder = "[ganlib/workbook/exercises/](../ganlib/workbook/exercises/)"
+    parts = [f"## {notebook.title}", f"{words['notebook']}[`{notebook.path.name}`]({link})"]
     for exercise in notebook.exercises:
-        label = f" ({exercise.label})" if exercise.label else ""
-        parts.append(f"### Exercise {exercise.number}{label}")
+        label = words["label"].format(label=exercise.label) if exercise.label else ""
+        parts.append("### " + words["exercise"].format(number=exercise.number) + label)
         parts.append(quoted(exercise.prompt))
         for given in exercise.given:
-            parts.append("Given in the notebook, run before the answer:\n\n" + code_block(given))
-        parts.append("**Solution:**\n\n" + code_block(exercise.solution))
-        parts.append(
-            f"**Checked by** `ganlib.exercises.{exercise.check_name}` "
-            f"([ganlib/workbook/exercises/](../ganlib/workbook/exercises/)), in the notebook's answer cell:\n\n" + code_block(exercise.check_call)
-        )
+            parts.append(words["given"] + "\n\n" + code_block(given))
+        parts.append(words["solution"] + "\n\n" + code_block(exercise.solution))
+        parts.append(words["checked_by"].format(check=exercise.check_name, folder=folder) + "\n\n"
+                     + code_block(exercise.check_call))
     return "\n\n".join(parts)
 
 
-def render(folder: Path = NOTEBOOKS) -> str:
-    """The whole answer sheet, as the text of answers.md."""
-    notebooks = [read_notebook(path) for path in lesson_notebooks(folder)]
+def render(language: Language = ENGLISH) -> str:
+    """The whole answer sheet of one edition, as the text of its answers file."""
+    notebooks = [read_notebook(path, language) for path in lesson_notebooks(language.notebooks)]
+    words = language.words
     count = sum(len(notebook.exercises) for notebook in notebooks)
     contents = "\n".join(
-        f"- [{notebook.title}](#{github_anchor(notebook.title)}): {len(notebook.exercises)} exercises"
+        f"- [{notebook.title}](#{github_anchor(notebook.title)})"
+        + words["contents_line"].format(count=len(notebook.exercises))
         for notebook in notebooks
     )
-    header = f"""# Answers to every exercise
-
-For facilitators: the {count} exercises of the workbook, each with its prompt, the
-solution that the notebook hides under *Show a solution*, and the check that marks it.
-Several exercises have more than one right answer (the checks accept them); the one
-here is the notebook's own.
-
-This file is made from the notebooks by `workshop/make_answers.py`: do not edit it by
-hand. After changing a notebook's exercises, run `make answers`.
-
-Back to the [facilitator guide](README.md).
-
-{contents}"""
-    return "\n\n".join([header, *(render_notebook(notebook) for notebook in notebooks)]) + "\n"
+    header = f"# {words['title']}\n\n{words['intro'].format(count=count)}\n\n{contents}"
+    return "\n\n".join([header, *(render_notebook(notebook, language) for notebook in notebooks)]) + "\n"
 
 
 def github_anchor(title: str) -> str:
@@ -203,24 +264,25 @@ def github_anchor(title: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write workshop/answers.md from the notebooks' exercises.")
-    parser.add_argument("--check", action="store_true", help="do not write; exit 1 if answers.md is out of date")
+    parser = argparse.ArgumentParser(description="Write the answer sheets from the notebooks' exercises.")
+    parser.add_argument("--check", action="store_true", help="do not write; exit 1 if an answer sheet is out of date")
     args = parser.parse_args(argv)
-    try:
-        text = render()
-    except NotebookPatternError as error:
-        print(f"make_answers: {error}", file=sys.stderr)
-        return 1
-    if args.check:
-        current = ANSWERS.read_text(encoding="utf-8") if ANSWERS.exists() else ""
-        if current != text:
-            print(f"{ANSWERS.relative_to(REPO)} is out of date: run `make answers`.", file=sys.stderr)
+    out_of_date = []
+    for language in LANGUAGES:
+        name = language.answers.relative_to(REPO)
+        try:
+            text = render(language)
+        except NotebookPatternError as error:
+            print(f"make_answers: {error}", file=sys.stderr)
             return 1
-        print(f"{ANSWERS.relative_to(REPO)} is up to date.")
-        return 0
-    ANSWERS.write_text(text, encoding="utf-8")
-    print(f"wrote {ANSWERS.relative_to(REPO)}")
-    return 0
+        current = language.answers.read_text(encoding="utf-8") if language.answers.exists() else ""
+        if args.check:
+            print(f"{name} is up to date." if current == text else f"{name} is out of date: run `make answers`.")
+            out_of_date += [name] if current != text else []
+        else:
+            language.answers.write_text(text, encoding="utf-8")
+            print(f"wrote {name}")
+    return 1 if out_of_date else 0
 
 
 if __name__ == "__main__":
