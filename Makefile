@@ -57,12 +57,14 @@ site: $(LAB_STAMP)
 # Execute every notebook top to bottom on a fresh kernel, saving its outputs in place:
 # the committed notebooks are this target's output. It also prints each notebook's run time
 # and peak memory (benchmarks/notebooks.py). Training runs go to a folder of this target's
-# own, emptied first, so notebook 03 trains from scratch rather than resuming.
+# own, emptied first, so notebook 03 trains from scratch rather than resuming. The Chinese
+# notebooks are then rebuilt from the new outputs (make translations).
 # One notebook only: make workbook NOTEBOOKS=notebooks/01_what_is_a_gan.ipynb
 WORKBOOK_RUNS := build/workbook-runs
 workbook: $(LAB_STAMP)
 	rm -rf $(WORKBOOK_RUNS) && mkdir -p $(WORKBOOK_RUNS)
 	GANLIB_RUNS=$(CURDIR)/$(WORKBOOK_RUNS) $(BIN)/python -m benchmarks.notebooks --in-place $(NOTEBOOKS)
+	$(BIN)/python tools/translations.py
 
 # The facilitators' answer sheet, workshop/answers.md, made from the notebooks' hidden
 # solutions (a test fails when it is out of date).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -71,6 +72,43 @@ def test_a_stale_translation_names_the_cell_and_shows_what_changed_in_the_englis
     assert "-" + before.splitlines()[0] in problems[0] or any(
         line.strip().startswith("-") and "GANs" in line for line in problems[0].splitlines())
     assert translations.fingerprint(cell.source) in problems[0]
+
+
+def test_the_english_a_stale_translation_was_made_from_is_found_in_git(tmp_path, monkeypatch):
+    def commit(text: str) -> None:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text, id="c1")])
+        nbformat.write(notebook, tmp_path / "lesson.ipynb")
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", text], cwd=tmp_path,
+                       check=True)
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "lesson.ipynb")
+    subprocess.run(["git", "add", "lesson.ipynb"], cwd=tmp_path, check=True)
+    commit("The generator draws digits.")
+    commit("The generator draws letters.")
+    monkeypatch.setattr(translations, "ROOT", tmp_path)
+    recorded = translations.fingerprint("The generator draws digits.")
+    before = translations.english_when_translated(tmp_path / "lesson.ipynb", translations._cell_text("c1"), recorded)
+    assert before == "The generator draws digits."
+    shown = translations.what_changed(before, "The generator draws letters.")
+    assert "-The generator draws digits." in shown and "+The generator draws letters." in shown
+    unknown = translations.english_when_translated(tmp_path / "lesson.ipynb", translations._cell_text("c1"), "0" * 12)
+    assert unknown is None and "not in this clone's history" in translations.what_changed(unknown, "now")
+
+
+def test_make_translations_check_says_the_edition_is_complete():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "translations.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "complete and in step" in result.stdout
+
+
+def test_every_word_of_the_english_outputs_is_in_the_glossary_or_a_plain_word():
+    unexplained = translations.unexplained_output_words(translations.glossary())
+    assert not unexplained, (
+        "words in the outputs (figures, printed text) that a Chinese reader cannot look up: add each to "
+        "translations/glossary.csv (a term) or translations/plain_words.txt (an everyday word or a name):\n"
+        + "\n".join(f"  {word}  ({where})" for word, where in unexplained.items()))
 
 
 def test_a_translation_that_drops_a_number_code_or_maths_is_reported():
