@@ -58,7 +58,7 @@ def test_every_page_switches_to_the_same_page_in_the_other_language(site):
     index = (site / "zh-CN" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in index and "全部笔记本" not in index  # the index is the list itself
     page = (site / "zh-CN" / "02_the_algorithm.html").read_text(encoding="utf-8")
-    assert '<a href="index.html">全部笔记本</a>' in page
+    assert '<a href="index.html">全部笔记本</a>' in page and '<html lang="zh-CN">' in page
     assert "<title>02 · " in page and re.search(r"[\u4e00-\u9fff]", re.search(r"<title>(.*?)</title>", page).group(1))
 
 

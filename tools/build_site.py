@@ -153,7 +153,8 @@ def build_edition(output: Path, edition: Edition, sources: list[Path], other: Ed
     for position, page in enumerate(pages):
         target = output / page.filename
         nav = nav_bar(pages, position, edition, switch_link(edition, other, page.filename))
-        target.write_text(with_nav(render_notebook(read[page.source], page.title), nav), encoding="utf-8")
+        page_html = render_notebook(read[page.source], page.title).replace('<html lang="en">', f'<html lang="{edition.language}">', 1)
+        target.write_text(with_nav(page_html, nav), encoding="utf-8")
         written.append(target)
     unexecuted = {page.filename for page in pages if not has_outputs(read[page.source])}
     index = output / "index.html"

@@ -19,7 +19,8 @@ starts, in the Chinese, with a line `<!-- section <slug> | en <fingerprint> -->`
 When the English changes, the fingerprints no longer match and `--check` says which cell or
 section, and what changed in the English since it was translated (read from git's history).
 
-    .venv/bin/python tools/translations.py              build notebooks/zh-CN/ (`make translations`)
+    .venv/bin/python tools/translations.py              build notebooks/zh-CN/ and translations/GLOSSARY.md,
+                                                        then report as --check (`make translations`)
     .venv/bin/python tools/translations.py --check      only report; exit 1 if anything is missing,
                                                         stale or not built
     .venv/bin/python tools/translations.py --todo NAME  append to NAME's translation a block, holding
@@ -39,6 +40,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +63,9 @@ FILE_INTRO = (
     "     A block starts with the cell's id and the fingerprint of the English it translates;\n"
     "     `make translations` builds notebooks/zh-CN/{name}.ipynb from the two. -->\n"
 )
+
+
+# --- the translation files -----------------------------------------------------------------
 
 
 def fingerprint(text: str) -> str:
@@ -124,17 +129,7 @@ def document_sections(text: str) -> list[tuple[str, str]]:
     return [(key, "\n".join(lines).strip("\n")) for key, lines in sections]
 
 
-def todo_document(english: Path) -> int:
-    """Like `todo`, for a document: a section block holding the English for each section
-    that the Chinese document lacks, appended to it."""
-    chinese = DOCUMENTS[english]
-    existing = chinese.read_text(encoding="utf-8") if chinese.exists() else ""
-    done = read_blocks(existing, SECTION_HEADER)
-    missing = [(key, text) for key, text in document_sections(english.read_text(encoding="utf-8"))
-               if key not in done]
-    additions = "".join(f"\n<!-- section {key} | en {fingerprint(text)} -->\n{text}\n" for key, text in missing)
-    chinese.write_text((existing + additions).lstrip("\n"), encoding="utf-8")
-    return len(missing)
+# --- starting a translation ---------------------------------------------------------------
 
 
 def todo(name: str) -> int:
@@ -149,6 +144,19 @@ def todo(name: str) -> int:
                         for cell in missing)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(existing + additions, encoding="utf-8")
+    return len(missing)
+
+
+def todo_document(english: Path) -> int:
+    """Like `todo`, for a document: a section block holding the English for each section
+    that the Chinese document lacks, appended to it."""
+    chinese = DOCUMENTS[english]
+    existing = chinese.read_text(encoding="utf-8") if chinese.exists() else ""
+    done = read_blocks(existing, SECTION_HEADER)
+    missing = [(key, text) for key, text in document_sections(english.read_text(encoding="utf-8"))
+               if key not in done]
+    additions = "".join(f"\n<!-- section {key} | en {fingerprint(text)} -->\n{text}\n" for key, text in missing)
+    chinese.write_text((existing + additions).lstrip("\n"), encoding="utf-8")
     return len(missing)
 
 
@@ -370,7 +378,11 @@ def first_words(text: str, length: int = 60) -> str:
     return line if len(line) <= length else line[:length - 1] + "…"
 
 
-def english_when_translated(path: Path, find, recorded: str, max_commits: int = 200) -> str | None:
+TextFinder = Callable[[str], "str | None"]
+"""Given the text of one version of a file, the English of one cell or section in it (or None)."""
+
+
+def english_when_translated(path: Path, find: TextFinder, recorded: str, max_commits: int = 200) -> str | None:
     """The English text whose fingerprint is `recorded`, searched in git's history of `path`
     (newest first); `find(file_text)` gives the candidate text of one version. None if no
     version of the history has it (or git is not there)."""
@@ -399,7 +411,7 @@ def what_changed(before: str | None, now: str) -> str:
     return "\n".join(f"    {line}" for line in diff)
 
 
-def _cell_text(cell_id: str):
+def _cell_text(cell_id: str) -> TextFinder:
     def find(file_text: str) -> str | None:
         try:
             cells = json.loads(file_text)["cells"]
@@ -413,7 +425,7 @@ def _cell_text(cell_id: str):
     return find
 
 
-def _section_text(key: str):
+def _section_text(key: str) -> TextFinder:
     def find(file_text: str) -> str | None:
         return dict(document_sections(file_text)).get(key)
     return find
@@ -434,7 +446,7 @@ def inconsistent_terms(english: str, chinese: str, terms: list[Term]) -> list[st
 
 
 def check_pieces(where: str, key_text: str, english: str, block: Block, recorded_in: Path,
-                 english_path: Path, find, *, comments_may_change: bool = False) -> list[str]:
+                 english_path: Path, find: TextFinder, *, comments_may_change: bool = False) -> list[str]:
     """The problems of one translated block: stale, untranslated, or pieces lost."""
     if block.english_fingerprint != fingerprint(english):
         before = english_when_translated(english_path, find, block.english_fingerprint)
