@@ -10,7 +10,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/0*.ipynb))
 # Jupyter refuses to run as root unless told; containers often run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test browser site workbook answers translations clean-venv
+.PHONY: lab test browser hub-proxy site workbook answers translations clean-venv
 
 # The environment: installed only when pyproject.toml or the installer changes, so a second
 # run installs nothing. `make lab` installs what a participant needs (tools/install.py lab:
@@ -30,7 +30,7 @@ $(TEST_STAMP): $(LAB_STAMP)
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS)
 
-test: $(TEST_STAMP) browser
+test: $(TEST_STAMP) browser hub-proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright;
@@ -46,6 +46,20 @@ browser:
 			|| echo "Could not install Chromium: the browser test will say so."; \
 	else \
 		echo "No $(CHROMIUM), and no root apt-get to install it: the browser test will be skipped."; \
+	fi
+
+# The workshop hub's proxy, configurable-http-proxy, is a Node.js program from npm: the hub
+# test (tests/test_hub.py) and the rehearsal (workshop/hub/rehearsal.py) find it in
+# .venv/node_modules. Installed where npm is; elsewhere the hub test skips and says why.
+PROXY := $(VENV)/node_modules/.bin/configurable-http-proxy
+hub-proxy: $(LAB_STAMP)
+	@if [ -x $(PROXY) ]; then :; \
+	elif command -v npm >/dev/null; then \
+		echo "Installing configurable-http-proxy (npm) for the hub test"; \
+		npm install --silent --no-audit --no-fund --prefix $(VENV) "configurable-http-proxy@>=4.6 <6" \
+			|| echo "Could not install configurable-http-proxy: the hub test will say so."; \
+	else \
+		echo "No npm to install configurable-http-proxy with: the hub test will be skipped."; \
 	fi
 
 # The committed notebooks, outputs as they are (nothing is re-run), as static HTML pages

@@ -7,21 +7,26 @@
                                                              floor, shipped generators' figures
     python -m ganlib stability-experiments [--root FOLDER]   remake notebook 04's shipped experiments
     python -m ganlib game-experiments [--root FOLDER]        compare the games, saved in ganlib/weights
+    python -m ganlib progress --hub URL [--token TOKEN]      who has passed which exercise, on a
+    python -m ganlib progress --homes FOLDER                 workshop hub (ganlib.workbook.progress)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 from ganlib.data.mnist import ensure_mnist, load_mnist
-from ganlib.errors import GanlibError
+from ganlib.errors import GanlibError, InputError
 from ganlib.evaluate import games, metrics, stability
 from ganlib.evaluate.classifier import RECIPES, accuracy, load_classifier, train_classifier
 from ganlib.evaluate.pretrained import load_generator
 from ganlib.evaluate.recipes import SHIPPED
 from ganlib.evaluate.remake import remake
+from ganlib.workbook import progress
 
 INTERRUPTED = {
     "fetch-mnist": ("run the command again to finish the download; if it then names a damaged file, "
@@ -31,6 +36,7 @@ INTERRUPTED = {
     "report": "nothing was written.",
     "stability-experiments": "the shipped experiments are unchanged.",
     "game-experiments": "nothing was written; a comparison saved before is unchanged.",
+    "progress": "nothing was written.",
 }
 """What an interrupted command leaves behind, in a sentence."""
 
@@ -78,6 +84,15 @@ def _print_frechet(shipped: stability.Shipped) -> None:
         print(f"{name:26} Fréchet distance {', '.join(f'{value:.1f}' for value in shipped.frechet(name))}")
 
 
+def print_progress(hub: str | None, homes: str | None, token: str) -> None:
+    """The facilitator's table of exercises passed, from the hub or from the homes."""
+    if hub and not token:
+        raise InputError("reading the hub needs an admin API token: --token TOKEN or JUPYTERHUB_API_TOKEN "
+                         "(a facilitator creates one at /hub/token)")
+    records = progress.read_hub(hub, token) if hub else progress.read_homes(Path(homes))
+    print(progress.table(records) if records else "No participant has a progress record yet.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ganlib", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -98,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     compared = commands.add_parser("game-experiments",
                                    help="compare the games after 2014 on MNIST with several seeds (about 80 minutes)")
     compared.add_argument("--root", help="folder holding MNIST/raw/ (default: GANLIB_DATA or data/)")
+    view = commands.add_parser("progress", help="on a workshop hub: who has passed which exercise, who is stuck")
+    where = view.add_mutually_exclusive_group(required=True)
+    where.add_argument("--hub", help="the hub's address, read through its REST API with an admin token")
+    where.add_argument("--homes", help="the folder of participants' homes, read directly on the hub's server")
+    view.add_argument("--token", help="an admin API token (default: JUPYTERHUB_API_TOKEN)")
     args = parser.parse_args(argv)
     try:
         if args.command == "fetch-mnist":
@@ -110,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             remake_stability_experiments(args.root)
         elif args.command == "game-experiments":
             run_game_experiments(args.root)
+        elif args.command == "progress":
+            print_progress(args.hub, args.homes, args.token or os.environ.get("JUPYTERHUB_API_TOKEN", ""))
         else:
             print(json.dumps(remake(args.name, args.root), indent=2))
     except GanlibError as error:

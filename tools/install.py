@@ -1,7 +1,8 @@
 """Install the workbook into the Python that runs this script (`make lab` and `make test` call it).
 
     python tools/install.py lab            what a participant needs: ganlib, PyTorch, JupyterLab
-    python tools/install.py test           that, and the test suite's tools (pytest, nbval, Playwright, torchmetrics)
+    python tools/install.py hub            that, and a workshop hub's parts (JupyterHub, nbgitpuller, ...)
+    python tools/install.py test           all of that, and the test suite's tools (pytest, nbval, Playwright, torchmetrics)
     python tools/install.py lab --report FILE
                                            install nothing: write pip's JSON report of what a fresh
                                            install would resolve to (tests/test_packaging.py reads it)
@@ -37,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCH = ["torch>=2.4,<3", "torchvision>=0.19,<1"]  # the ranges of pyproject.toml's dependencies
-EXTRAS = {"lab": "lab", "test": "lab,test"}
+EXTRAS = {"lab": "lab", "hub": "lab,hub", "test": "lab,hub,test"}
 LAB_SETTINGS = ROOT / "jupyter" / "overrides.json"
 
 

@@ -8,6 +8,9 @@ the next try. `@exercise(waiting_for=...)` gives every check the same three mann
 * an answer that cannot be checked at all (text where a number belongs, say) gets a hint
   (the check raises `Unusable` with it);
 * an error raised by the learner's own code is reported as feedback, never raised.
+
+On a workshop hub each outcome (passed or not, never the answer) is also recorded for the
+facilitator's view (`ganlib.workbook.progress`); elsewhere nothing is recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, Callable
 import torch
 
 from ganlib.gan.game import GAN
+from ganlib.workbook import progress
 
 RIGHT, NOT_YET, WAITING = "✅ Right!", "❌ Not yet.", "✏️ Waiting for your answer:"
 
@@ -69,12 +73,14 @@ def exercise(waiting_for: str | None = None) -> Callable[[Callable[..., Feedback
                 given = inspect.signature(check).bind(*args, **kwargs).arguments
                 return Waiting(waiting_for.format(**given))
             try:
-                return check(*args, **kwargs)
+                feedback = check(*args, **kwargs)
             except Unusable as unusable:
-                return unusable.feedback
+                feedback = unusable.feedback
             except Exception as error:  # the learner's code may fail in any way
-                return Feedback(False, f"your code raised {type(error).__name__}: {error}",
-                                "Read the message above, fix that line, and run both cells again.")
+                feedback = Feedback(False, f"your code raised {type(error).__name__}: {error}",
+                                    "Read the message above, fix that line, and run both cells again.")
+            progress.record(check.__name__, feedback.passed)  # only on a workshop hub
+            return feedback
 
         return checked
 
