@@ -43,7 +43,7 @@ def test_a_check_records_its_outcome_and_nothing_else(home, monkeypatch):
 
 def test_a_home_that_cannot_be_written_loses_the_line_not_the_feedback(home, monkeypatch):
     monkeypatch.setenv(progress.SWITCH, "1")
-    (home / ".ganlib").write_text("a file where the folder belongs")
+    (home / progress.RELATIVE_PATH).mkdir()  # a folder where the file belongs
     feedback = ganlib.exercises.check_00_steps_per_epoch(468)
     assert feedback.passed
 
@@ -72,7 +72,7 @@ def test_the_table_shows_passes_tries_and_who_is_stuck():
 def test_records_are_read_from_the_homes_and_bad_lines_skipped(tmp_path):
     for name, text in (("ada", '{"notebook": "00", "exercise": "check_00_minutes", "passed": true, '
                                 '"time": "2026-12-04T10:00:00+00:00"}\nnot json\n'), ("bo", "")):
-        (tmp_path / name / ".ganlib").mkdir(parents=True)
+        (tmp_path / name).mkdir()
         (tmp_path / name / progress.RELATIVE_PATH).write_text(text)
     (tmp_path / "cy").mkdir()  # no record yet
     records = progress.read_homes(tmp_path)

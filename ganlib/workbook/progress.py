@@ -1,7 +1,8 @@
 """Which exercises a participant has passed: recorded on a workshop hub, read by the facilitator.
 
 When progress recording is on, every exercise check appends one line to
-`~/.ganlib/progress.jsonl` in the participant's own home:
+`~/ganlib-progress.jsonl` in the participant's own home (a plain file they can open, and
+delete):
 
     {"notebook": "03", "exercise": "check_03_more_steps", "passed": false, "time": "2026-12-04T10:31:07+00:00"}
 
@@ -32,7 +33,7 @@ from pathlib import Path
 from ganlib.errors import InputError
 
 SWITCH = "GANLIB_PROGRESS"
-RELATIVE_PATH = ".ganlib/progress.jsonl"
+RELATIVE_PATH = "ganlib-progress.jsonl"
 """Where the record lives, relative to the participant's home."""
 STUCK_AFTER = timedelta(minutes=10)
 """A participant whose first try of an exercise is this old, with no pass since, is stuck."""
