@@ -194,10 +194,11 @@ async def _execute(url: str, token: str, code: str, timeout_s: float) -> str:
 
 
 @contextmanager
-def running_hub(workdir: Path, idle_minutes: float = 60, activity_seconds: int = 300,
+def running_hub(workdir: Path, idle_minutes: float = 60, activity_seconds: int = 300, pin_cores: bool = False,
                 environment: Mapping[str, str] | None = None) -> Iterator[Hub]:
     """The rehearsal hub, from the start of the block to its end; `workdir` receives the
-    participants' homes (homes/), the hub's state and its log."""
+    participants' homes (homes/), the hub's state and its log. `pin_cores` gives each
+    server one core, as the real hub's CPU quota does (rehearsal_config.py)."""
     proxy = proxy_command()
     if proxy is None:
         raise RehearsalError(f"{PROXY} is not installed: `make hub-proxy` installs it with npm (Node.js)")
@@ -208,7 +209,8 @@ def running_hub(workdir: Path, idle_minutes: float = 60, activity_seconds: int =
     env = {**os.environ, **(environment or {}),
            "STATE": str(state), "HOMES": str(homes), "REHEARSAL_TOKEN": token, "PROXY_COMMAND": proxy,
            "PORT": str(port), "IP": "127.0.0.1", "HUB_PORT": str(free_port()), "PROXY_API_PORT": str(free_port()),
-           "IDLE_MINUTES": str(idle_minutes), "ACTIVITY_SECONDS": str(activity_seconds)}
+           "IDLE_MINUTES": str(idle_minutes), "ACTIVITY_SECONDS": str(activity_seconds),
+           "PIN_CORES": "1" if pin_cores else ""}
     with open(log, "w") as output:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(HERE / "rehearsal_config.py")],

@@ -5,8 +5,10 @@ jupyterhub_config.py stays (the first-use passwords, the list of participants, n
 the idle culler, progress recording) except what needs a dedicated server:
 
 * every participant's server runs as a process of the user running the rehearsal
-  (JupyterHub's SimpleLocalProcessSpawner), with its home in HOMES/<name>; the memory and
-  CPU limits of systemd are not enforced;
+  (JupyterHub's SimpleLocalProcessSpawner), with its home in HOMES/<name>; systemd's memory
+  limit is not enforced, and neither is its CPU quota, unless PIN_CORES=1: then each
+  server is pinned to one core (taskset, the cores dealt out in turn), which gives its
+  kernels what the quota gives them, one core and one PyTorch thread;
 * the hub keeps its database, cookie secret and passwords in STATE, not in the folder it
   was started from;
 * a service called `rehearsal`, with the admin role and the token REHEARSAL_TOKEN, drives
@@ -24,6 +26,18 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = os.environ["HOMES"] + "/{username}"
 if os.geteuid() == 0:  # a container or a CI machine: Jupyter Server refuses root unless told
     c.Spawner.args = ["--allow-root"]
+
+if os.environ.get("PIN_CORES") == "1":
+    cores = sorted(os.sched_getaffinity(0))
+    started = []
+
+    def pin_to_one_core(spawner) -> None:
+        """Start this participant's server on one core, taking the cores in turn."""
+        if spawner.cmd[0] != "taskset":  # a restarted server keeps its core
+            started.append(spawner.user.name)
+            spawner.cmd = ["taskset", "-c", str(cores[(len(started) - 1) % len(cores)]), *spawner.cmd]
+
+    c.Spawner.pre_spawn_hook = pin_to_one_core
 c.Spawner.environment.update({
     "GANLIB_QUICK": os.environ.get("GANLIB_QUICK", ""),
     "JUPYTERHUB_ACTIVITY_INTERVAL": os.environ.get("ACTIVITY_SECONDS", "300"),
