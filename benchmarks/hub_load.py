@@ -44,14 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "workshop" / "hub"))
 import rehearsal  # noqa: E402  (workshop/hub/ is a folder of files, not a package)
 
-RUN_NOTEBOOK = """
-import os, time, papermill
-home = os.path.expanduser("~")
-start = time.monotonic()
-papermill.execute_notebook(f"{{home}}/gan-workbook/notebooks/{name}.ipynb", f"{{home}}/{name}.run.ipynb",
-                           cwd=f"{{home}}/gan-workbook/notebooks", parameters={parameters}, progress_bar=False)
-print(f"seconds {{time.monotonic() - start:.1f}}")
-"""
 NOTEBOOK_03_PARAMETERS = {"EPOCHS": 1, "MAX_MINUTES": 60.0, "RUN_NAME": "load-test", "RESUME": "restart"}
 
 
@@ -123,12 +115,8 @@ def measure(participants: int, repository: str, branch: str, mnist: str, limits:
         sampler.start()
 
         def day(name: str) -> tuple[float, float]:
-            times = []
-            for notebook, parameters in (("00_setup_check", {}), ("03_mnist_gan", NOTEBOOK_03_PARAMETERS)):
-                printed = hub.run_code(name, tokens[name], RUN_NOTEBOOK.format(name=notebook, parameters=parameters),
-                                       timeout_s=3600)
-                times.append(float(printed.split("seconds")[-1]))
-            return times[0], times[1]
+            return (hub.run_notebook(name, tokens[name], "00_setup_check"),
+                    hub.run_notebook(name, tokens[name], "03_mnist_gan", NOTEBOOK_03_PARAMETERS))
 
         with ThreadPoolExecutor(participants) as pool:
             results = list(pool.map(day, names))

@@ -147,9 +147,10 @@ def open_notebook(page: sync_api.Page, lab: Lab, name: str) -> None:
     page.wait_for_function(f"css => ({PROMPTS_JS})(css).every(p => p === '[ ]:')", arg=PROMPTS)
 
 
-def wait_for_idle_kernel(page: sync_api.Page) -> None:
-    """Wait for the status bar's "| Idle": a kernel that is connected and has nothing to do."""
-    page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| Idle$")).wait_for()
+def wait_for_idle_kernel(page: sync_api.Page, idle: str = "Idle") -> None:
+    """Wait for the status bar's "| Idle": a kernel that is connected and has nothing to do.
+    `idle` is that word in the interface's language (空闲 in Chinese)."""
+    page.locator("#jp-main-statusbar").get_by_text(re.compile(rf"\| {idle}$")).wait_for()
 
 
 def choose_menu(page: sync_api.Page, menu: str, label: str) -> None:
@@ -162,8 +163,9 @@ def code_cells(page: sync_api.Page) -> sync_api.Locator:
     return page.locator(f"{NOTEBOOK} .jp-CodeCell")
 
 
-def wait_until_cells_ran(page: sync_api.Page, count: int | None = None) -> None:
-    """Wait until the first `count` code cells (all if None) show an execution number."""
+def wait_until_cells_ran(page: sync_api.Page, count: int | None = None, idle: str = "Idle") -> None:
+    """Wait until the first `count` code cells (all if None) show an execution number, and
+    the kernel is idle (`idle`: the status bar's word for it)."""
     try:
         page.wait_for_function(
             """([css, count]) => {
@@ -177,7 +179,7 @@ def wait_until_cells_ran(page: sync_api.Page, count: int | None = None) -> None:
     except sync_api.TimeoutError:
         shot = save_screenshot(page, "browser-timeout.png")
         pytest.fail(f"cells did not finish running; prompts {page.evaluate(PROMPTS_JS, PROMPTS)}; screenshot {shot}")
-    wait_for_idle_kernel(page)
+    wait_for_idle_kernel(page, idle)
 
 
 def check_table(page: sync_api.Page) -> dict[str, str]:
@@ -331,22 +333,14 @@ def test_a_chinese_notebook_runs_in_jupyterlabs_chinese_interface(lab, page):
         page.wait_for_function("([css, n]) => document.querySelectorAll(css).length === n",
                                arg=[f"{NOTEBOOK} .jp-Cell", cells])
         page.locator(f"{NOTEBOOK} h1", has_text="什么是 GAN").wait_for()
-        page.locator("#jp-main-statusbar").get_by_text(re.compile(r"\| 空闲$")).wait_for()
+        wait_for_idle_kernel(page, "空闲")
         choose_menu(page, "编辑", "清除所有单元格的输出")
         page.wait_for_function(f"css => ({PROMPTS_JS})(css).every(p => p === '[ ]:')", arg=PROMPTS)
         choose_menu(page, "运行", "运行所有单元格")
-        wait_until_cells_ran_in(page, "空闲")
+        wait_until_cells_ran(page, idle="空闲")
         page.locator(f"{NOTEBOOK} .jp-Cell").first.click()  # the first cell, at the top of the page
         page.locator(f"{NOTEBOOK} h1", has_text="什么是 GAN").wait_for()
         save_screenshot(page, "chinese-notebook-in-chinese-jupyterlab.png")
     finally:
         set_interface_language(lab, "en")
 
-
-def wait_until_cells_ran_in(page: sync_api.Page, idle: str) -> None:
-    """Like wait_until_cells_ran, for an interface whose status bar says `idle` when idle."""
-    page.wait_for_function(
-        """css => { const prompts = [...document.querySelectorAll(css)];
-                    return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim())); }""",
-        arg=PROMPTS, timeout=RUN_TIMEOUT_MS)
-    page.locator("#jp-main-statusbar").get_by_text(re.compile(rf"\| {idle}$")).wait_for()

@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTICIPANTS = ["ada", "bo", "cy"]
 IDLE = "dee"  # starts a server and never touches it
 IDLE_MINUTES = 1.5
-NOTEBOOK_00 = "gan-workbook/notebooks/00_setup_check.ipynb"
 
 
 def _load_rehearsal():
@@ -91,19 +90,13 @@ def contents(hub, name: str, token: str | None, path: str = "") -> tuple[int, ob
 
 @pytest.mark.hub
 def test_every_participant_runs_notebook_00_at_the_same_time(hub, tokens):
-    code = (
-        "import os, papermill\n"
-        f"papermill.execute_notebook(os.path.expanduser('~/{NOTEBOOK_00}'), os.path.expanduser('~/00-run.ipynb'),\n"
-        f"    cwd=os.path.expanduser('~/gan-workbook/notebooks'), progress_bar=False)\n"
-        "print('ran notebook 00')\n"
-    )
     with ThreadPoolExecutor(len(PARTICIPANTS)) as pool:
-        printed = list(pool.map(lambda name: hub.run_code(name, tokens[name], code), PARTICIPANTS))
-    assert all("ran notebook 00" in text for text in printed)
+        seconds = list(pool.map(lambda name: hub.run_notebook(name, tokens[name], "00_setup_check"), PARTICIPANTS))
+    assert all(spent > 0 for spent in seconds)  # run_notebook raises if a cell fails
     for name in PARTICIPANTS:
         status, listing = contents(hub, name, tokens[name])
-        assert status == 200 and "00-run.ipynb" in {item["name"] for item in listing["content"]}
-        run = (hub.homes / name / "00-run.ipynb").read_text(encoding="utf-8")
+        assert status == 200 and "00_setup_check.run.ipynb" in {item["name"] for item in listing["content"]}
+        run = (hub.homes / name / "00_setup_check.run.ipynb").read_text(encoding="utf-8")
         assert "Progress recording is ON" in run  # notebook 00 tells the participant, on the hub
 
 

@@ -39,6 +39,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PROXY = "configurable-http-proxy"
 START_TIMEOUT_S = 120
+RUN_NOTEBOOK = """
+import os, time, papermill
+home = os.path.expanduser("~")
+start = time.monotonic()
+papermill.execute_notebook(f"{{home}}/gan-workbook/notebooks/{notebook}.ipynb", f"{{home}}/{notebook}.run.ipynb",
+                           cwd=f"{{home}}/gan-workbook/notebooks", parameters={parameters}, progress_bar=False)
+print(f"seconds {{time.monotonic() - start:.1f}}")
+"""
 
 
 class RehearsalError(RuntimeError):
@@ -138,6 +146,14 @@ class Hub:
         if not events or events[-1].get("phase") != "finished":
             raise RehearsalError(f"nbgitpuller failed for {name}: {events[-1] if events else 'no answer'}")
         return [event.get("output", "") for event in events]
+
+    def run_notebook(self, name: str, token: str, notebook: str, parameters: dict | None = None,
+                     timeout_s: float = 3600) -> float:
+        """Run gan-workbook/notebooks/`notebook`.ipynb of `name`'s home top to bottom, as Run
+        All would, with papermill in a kernel of their server; the executed copy is saved as
+        ~/`notebook`.run.ipynb. Returns the seconds it took; raises if a cell fails."""
+        code = RUN_NOTEBOOK.format(notebook=notebook, parameters=parameters or {})
+        return float(self.run_code(name, token, code, timeout_s).rsplit("seconds", 1)[-1])
 
     def run_code(self, name: str, token: str, code: str, timeout_s: float = 600) -> str:
         """Run `code` in a new kernel of `name`'s server, through the hub, and return what it
